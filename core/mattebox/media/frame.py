@@ -1,0 +1,99 @@
+"""One decoded source frame as backends see it: its place in the clip and lazy pixel views."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .color import ColorInfo, ycbcr_to_rgb
+
+if TYPE_CHECKING:  # pragma: no cover
+    import av
+
+__all__ = ["Frame"]
+
+
+class Frame:
+    """A decoded frame with its index in the source and cached pixel views.
+
+    :param index: 0-based position of the frame in the source, in presentation order.
+    :param time: presentation time in seconds from the source's first frame.
+    :param av_frame: the decoded :class:`av.VideoFrame` (kept for its planes and metadata).
+    :param color: how to turn its Y'CbCr into RGB.
+
+    ``rgb()`` and ``ycbcr420()`` are computed once and cached; backends may read them from any
+    thread but must not modify them.
+    """
+
+    __slots__ = ("index", "time", "av_frame", "color", "_rgb", "_planes")
+
+    def __init__(self, index: int, time: float, av_frame: "av.VideoFrame", color: ColorInfo) -> None:
+        self.index = index
+        self.time = time
+        self.av_frame = av_frame
+        self.color = color
+        self._rgb: np.ndarray | None = None
+        self._planes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @property
+    def width(self) -> int:
+        return int(self.av_frame.width)
+
+    @property
+    def height(self) -> int:
+        return int(self.av_frame.height)
+
+    def ycbcr420(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The 8-bit Y', Cb, Cr planes (chroma at half width and height), converting other layouts."""
+        if self._planes is None:
+            frame = self.av_frame
+            if frame.format.name not in ("yuv420p", "yuvj420p"):
+                frame = frame.reformat(format="yuv420p")
+            h, w = frame.height, frame.width
+            buf = frame.to_ndarray()  # I420 layout: (h * 3 / 2, w) for even sizes
+            if buf.shape == (h * 3 // 2, w) and h % 2 == 0 and w % 2 == 0:
+                y = buf[:h]
+                cb = buf[h : h + h // 4].reshape(h // 2, w // 2)
+                cr = buf[h + h // 4 :].reshape(h // 2, w // 2)
+            else:  # odd sizes: read the planes one by one
+                y = _plane(frame, 0, w, h)
+                cw, ch = (w + 1) // 2, (h + 1) // 2
+                cb, cr = _plane(frame, 1, cw, ch), _plane(frame, 2, cw, ch)
+            self._planes = (y, cb, cr)
+        return self._planes
+
+    def rgb(self) -> np.ndarray:
+        """The frame as R'G'B' uint8 (H, W, 3), display-referred (sRGB/BT.709 encoded)."""
+        if self._rgb is None:
+            fmt = self.av_frame.format.name
+            if fmt in ("rgb24",):
+                self._rgb = self.av_frame.to_ndarray()
+            elif fmt.startswith(("yuv", "yuvj", "nv12")) and "p10" not in fmt and "p12" not in fmt and "p16" not in fmt:
+                y, cb, cr = self.ycbcr420()
+                self._rgb = ycbcr_to_rgb(y, cb, cr, self.color)
+            else:  # high bit depth, RGB planar, gray…: let swscale do it
+                self._rgb = self.av_frame.to_ndarray(format="rgb24")
+        return self._rgb
+
+    def drop_pixels(self) -> None:
+        """Free cached pixel views (the pipeline calls this once a frame is written)."""
+        self._rgb = None
+        self._planes = None
+
+    def __repr__(self) -> str:
+        return f"Frame(index={self.index}, time={self.time:.4f}, {self.width}x{self.height})"
+
+
+def _plane(frame: "av.VideoFrame", i: int, w: int, h: int) -> np.ndarray:
+    plane = frame.planes[i]
+    arr = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)
+    return np.ascontiguousarray(arr[:h, :w])
+
+
+def time_of(pts: int | None, time_base: Fraction | None, first_pts: int) -> float:
+    """Seconds between ``pts`` and the first frame's pts."""
+    if pts is None or time_base is None:
+        return 0.0
+    return float((pts - first_pts) * time_base)

@@ -1,0 +1,182 @@
+"""Probe a media file: container, video stream geometry, timing and colour, audio.
+
+The frame count is taken from the demuxed packets, never from the container's header alone: AVI
+headers in particular lie (``pedestrians_vtest.avi`` claims 682 frames at 50 fps and holds 341 at 25).
+Every failure is a :class:`~mattebox.errors.MatteboxError` with the videoseg code the service would
+answer for the same file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..errors import MatteboxError
+from .color import ColorInfo
+
+__all__ = ["AudioInfo", "MediaInfo", "VideoInfo", "open_container", "probe"]
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """The first video stream of a file."""
+
+    codec: str
+    width: int
+    height: int
+    pix_fmt: str
+    frame_rate: Fraction  # nominal rate (for VFR: the average)
+    time_base: Fraction
+    frame_count: int
+    sample_aspect_ratio: Fraction
+    color: ColorInfo
+    vfr: bool = False
+    start_pts: int | None = None
+    stream_index: int = 0
+    color_primaries: int = 0
+    color_trc: int = 0
+
+    @property
+    def duration(self) -> float:
+        """Nominal duration in seconds (frame count / frame rate)."""
+        return float(self.frame_count / self.frame_rate) if self.frame_rate else 0.0
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    codec: str
+    sample_rate: int
+    channels: int
+    stream_index: int
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What :func:`probe` found."""
+
+    path: str
+    format_name: str
+    size_bytes: int
+    video: VideoInfo
+    audio: AudioInfo | None = None
+    is_sequence: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        v = self.video
+        rate = f"{float(v.frame_rate):.3f}".rstrip("0").rstrip(".")
+        return (
+            f"{os.path.basename(self.path)}: {v.width}x{v.height} {v.codec} {v.pix_fmt}, {v.frame_count} frames @ {rate} fps"
+            + (" (VFR)" if v.vfr else "")
+            + (f", audio {self.audio.codec}" if self.audio else "")
+        )
+
+
+def open_container(path: str):
+    """``av.open(path)`` with failures turned into videoseg errors."""
+    import av
+
+    if not os.path.exists(path):
+        raise MatteboxError("InvalidFile.Download", f"{path}: no such file", hint="check the path")
+    if os.path.isdir(path):
+        raise MatteboxError("InvalidFile.Type", f"{path} is a folder, not a video file")
+    if not os.access(path, os.R_OK):
+        raise MatteboxError("InvalidFile.Download", f"{path}: permission denied", hint="check the file's permissions")
+    if os.path.getsize(path) == 0:
+        raise MatteboxError("InvalidFile.Content", f"{os.path.basename(path)} is empty (0 bytes)")
+    try:
+        return av.open(path, metadata_errors="ignore")
+    except av.error.InvalidDataError:
+        raise MatteboxError(
+            "InvalidFile.Type", f"{os.path.basename(path)} is not a video file FFmpeg can read (unknown or damaged container)"
+        ) from None
+    except av.error.FFmpegError as exc:
+        raise MatteboxError("InvalidFile.Decode", f"{os.path.basename(path)}: cannot open ({exc.strerror or exc})") from None
+
+
+def _rate_of(stream) -> Fraction:
+    for candidate in (getattr(stream.codec_context, "framerate", None), stream.guessed_rate, stream.average_rate, stream.base_rate):
+        if candidate:
+            rate = Fraction(candidate)
+            if 0 < rate <= 1000:
+                return rate
+    return Fraction(25)
+
+
+def probe(path: str) -> MediaInfo:
+    """Probe ``path``; raise a :class:`MatteboxError` if it holds no decodable video.
+
+    Reads every video packet once (no decoding) to count frames and detect variable frame rate.
+    """
+    import av
+
+    path = os.fspath(path)
+    size = os.path.getsize(path) if os.path.isfile(path) else 0
+    name = os.path.basename(path)
+    with open_container(path) as container:
+        if not container.streams.video:
+            kind = "audio only" if container.streams.audio else "no video stream"
+            raise MatteboxError("InvalidFile.Type", f"{name} has no video stream ({kind})", hint="give a file with video")
+        stream = container.streams.video[0]
+        ctx = stream.codec_context
+        if ctx.codec is None or not getattr(ctx, "name", None):
+            raise MatteboxError("InvalidFile.Decode", f"{name}: the video codec is not supported by this FFmpeg build")
+        if not ctx.width or not ctx.height:
+            raise MatteboxError("InvalidFile.Decode", f"{name}: the video stream has no picture size (damaged header?)")
+        audio = None
+        if container.streams.audio:
+            a = container.streams.audio[0]
+            audio = AudioInfo(a.codec_context.name, int(a.codec_context.sample_rate or 0), int(a.codec_context.channels or 0), a.index)
+        pts: list[int] = []
+        count = 0
+        try:
+            for packet in container.demux(stream):
+                if packet.size == 0:  # the flush packet at the end, not a frame
+                    continue
+                count += 1
+                if packet.pts is not None:
+                    pts.append(int(packet.pts))
+        except av.error.FFmpegError:
+            pass  # a truncated tail: the reader reports it precisely when decoding
+        rate = _rate_of(stream)
+        tb = Fraction(stream.time_base) if stream.time_base else Fraction(1, 90000)
+        vfr = _is_vfr(pts, rate, tb)
+        sar = Fraction(ctx.sample_aspect_ratio) if ctx.sample_aspect_ratio else Fraction(1)
+        if vfr and pts:
+            span = (max(pts) - min(pts)) * tb
+            if span > 0 and count > 1:
+                rate = Fraction(count - 1) / Fraction(span)
+                rate = rate.limit_denominator(1001)
+        info = VideoInfo(
+            codec=ctx.name,
+            width=int(ctx.width),
+            height=int(ctx.height),
+            pix_fmt=str(ctx.pix_fmt or "unknown"),
+            frame_rate=rate,
+            time_base=tb,
+            frame_count=count,
+            sample_aspect_ratio=sar if sar > 0 else Fraction(1),
+            color=ColorInfo.from_av(getattr(ctx, "colorspace", 0), getattr(ctx, "color_range", 0), int(ctx.height)),
+            vfr=vfr,
+            start_pts=min(pts) if pts else None,
+            stream_index=stream.index,
+            color_primaries=int(getattr(ctx, "color_primaries", 0) or 0),
+            color_trc=int(getattr(ctx, "color_trc", 0) or 0),
+        )
+        fmt = container.format.name
+    if count == 0:
+        raise MatteboxError("InvalidFile.Content", f"{name} has a video stream with no frames")
+    return MediaInfo(path=path, format_name=fmt, size_bytes=size, video=info, audio=audio)
+
+
+def _is_vfr(pts: list[int], rate: Fraction, tb: Fraction) -> bool:
+    """True when the frame durations differ by more than one tick and more than 2% of a frame."""
+    if len(pts) < 3:
+        return False
+    ordered = sorted(set(pts))
+    deltas = [b - a for a, b in zip(ordered, ordered[1:])]
+    expected = float(1 / (rate * tb)) if rate and tb else 0
+    tol = max(1.0, 0.02 * expected)
+    lo, hi = min(deltas), max(deltas)
+    return hi - lo > tol
