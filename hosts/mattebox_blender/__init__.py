@@ -1,0 +1,1 @@
+"""mattebox for Blender: a VSE/Compositor extension and its pyblish collect/integrate plugins."""

@@ -1,0 +1,1 @@
+"""mattebox for Nuke: menu, node, and its pyblish collect/integrate plugins."""

@@ -1,0 +1,1 @@
+"""mattebox's local green-screen keyer (task ``greenscreen``)."""

@@ -1,0 +1,1 @@
+"""mattebox backend: local neural person segmentation on ONNX Runtime (tasks ``body``, ``halfbody``)."""
