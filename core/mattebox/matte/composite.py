@@ -1,0 +1,52 @@
+"""Compositing a keyed foreground over a background, in linear light.
+
+Light mixes linearly, so the over operation converts sRGB-encoded pixels to linear, mixes, and
+encodes back (lookup tables keep this cheap: no float pow per pixel).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+__all__ = ["blur_background", "composite_over", "premultiply"]
+
+
+def _srgb_to_linear(v: np.ndarray) -> np.ndarray:
+    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+
+
+def _linear_to_srgb(v: np.ndarray) -> np.ndarray:
+    return np.where(v <= 0.0031308, v * 12.92, 1.055 * np.power(np.maximum(v, 0), 1 / 2.4) - 0.055)
+
+
+_TO_LINEAR = _srgb_to_linear(np.arange(256, dtype=np.float64) / 255.0).astype(np.float32)
+_TO_SRGB_4096 = np.clip(np.round(_linear_to_srgb(np.arange(4097, dtype=np.float64) / 4096.0) * 255.0), 0, 255).astype(np.uint8)
+
+
+def composite_over(fg: np.ndarray, alpha: np.ndarray, bg: np.ndarray, *, linear: bool = True) -> np.ndarray:
+    """``fg`` (straight RGB uint8) over ``bg`` (RGB uint8, same size) with ``alpha`` (float32 0..1)."""
+    a = alpha[..., None] if alpha.ndim == 2 else alpha
+    if not linear:
+        out = fg.astype(np.float32) * a + bg.astype(np.float32) * (1.0 - a)
+        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    f = _TO_LINEAR[fg]
+    b = _TO_LINEAR[bg]
+    mixed = b + a * (f - b)
+    idx = np.clip(mixed * 4096.0 + 0.5, 0, 4096).astype(np.uint16)
+    return _TO_SRGB_4096[idx]
+
+
+def premultiply(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Premultiplied RGB uint8 (in the encoded values, as video tools store premultiplied colour)."""
+    return np.clip(rgb.astype(np.float32) * alpha[..., None] + 0.5, 0, 255).astype(np.uint8)
+
+
+def blur_background(rgb: np.ndarray, strength: float = 1.0) -> np.ndarray:
+    """A strongly blurred copy of the frame, for "portrait blur" composites (cheap: blurred at low resolution)."""
+    h, w = rgb.shape[:2]
+    scale = 8
+    small = cv2.resize(rgb, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA)
+    sigma = max(1.0, 3.0 * strength)
+    small = cv2.GaussianBlur(small, (0, 0), sigma)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
