@@ -1,0 +1,1 @@
+"""TFLite → ONNX conversion for the models mattebox installs (no TensorFlow needed)."""
