@@ -27,11 +27,12 @@ class Frame:
     thread but must not modify them.
     """
 
-    __slots__ = ("index", "time", "av_frame", "color", "_rgb", "_planes")
+    __slots__ = ("index", "time", "pts", "av_frame", "color", "_rgb", "_planes")
 
     def __init__(self, index: int, time: float, av_frame: "av.VideoFrame", color: ColorInfo) -> None:
         self.index = index
         self.time = time
+        self.pts: int = index  # in the reader's time base; the reader sets the container's pts
         self.av_frame = av_frame
         self.color = color
         self._rgb: np.ndarray | None = None

@@ -36,6 +36,7 @@ class VideoInfo:
     stream_index: int = 0
     color_primaries: int = 0
     color_trc: int = 0
+    pts_reliable: bool = True  # False: timestamps are synthesised from the frame index (AVI, raw streams)
 
     @property
     def duration(self) -> float:
@@ -165,9 +166,26 @@ def probe(path: str) -> MediaInfo:
             color_trc=int(getattr(ctx, "color_trc", 0) or 0),
         )
         fmt = container.format.name
+        if not _container_has_reliable_pts(fmt) or len(pts) < count:
+            info = _replace(info, pts_reliable=False, vfr=False)
     if count == 0:
         raise MatteboxError("InvalidFile.Content", f"{name} has a video stream with no frames")
     return MediaInfo(path=path, format_name=fmt, size_bytes=size, video=info, audio=audio)
+
+
+def _replace(info: VideoInfo, **changes) -> VideoInfo:
+    from dataclasses import replace
+
+    return replace(info, **changes)
+
+
+# Containers whose packets carry presentation timestamps a decoder can trust. AVI stores none
+# (FFmpeg derives decode-order stamps that come out of a B-frame decoder shuffled).
+_PTS_CONTAINERS = ("mov", "mp4", "m4a", "3gp", "matroska", "webm", "mpegts", "flv", "mxf", "nut", "ogg", "mpeg")
+
+
+def _container_has_reliable_pts(format_name: str) -> bool:
+    return any(name in _PTS_CONTAINERS for name in format_name.split(","))
 
 
 def _is_vfr(pts: list[int], rate: Fraction, tb: Fraction) -> bool:

@@ -1,0 +1,1 @@
+"""The ``mattebox`` command line: a thin layer over :mod:`mattebox.api` and the job store."""

@@ -1,0 +1,208 @@
+"""Encoders that write a job's output atomically: to a temporary name, renamed only when complete.
+
+A failed or cancelled job never leaves anything that looks like a finished output. Video files keep
+the source's time base and each frame's own timestamp (relative to the first frame written), so VFR
+timing, 23.976/29.97 rates and frame counts survive; the sample aspect ratio and colour tags are
+copied too.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+import uuid
+from fractions import Fraction
+
+import av
+
+from ..errors import MatteboxError
+from .color import ColorInfo
+from .probe import MediaInfo
+
+__all__ = ["ImageSequenceEncoder", "VideoFileEncoder", "output_error"]
+
+log = logging.getLogger(__name__)
+
+
+def output_error(exc: BaseException, path: str) -> MatteboxError:
+    """Turn an OS/FFmpeg write error into the right code (disk full vs. unwritable)."""
+    err = getattr(exc, "errno", None)
+    if err == errno.ENOSPC or "No space left" in str(exc):
+        return MatteboxError("InvalidOutput.DiskFull", f"no space left while writing {path}")
+    if err in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return MatteboxError("InvalidOutput.Path", f"cannot write {path}: permission denied")
+    return MatteboxError("InvalidOutput.Path", f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}")
+
+
+def _temp_name(path: str, token: str) -> str:
+    folder, name = os.path.split(path)
+    stem, ext = os.path.splitext(name)
+    return os.path.join(folder, f".{stem}.{token}.partial{ext}")
+
+
+class VideoFileEncoder:
+    """Encodes frames into one video file.
+
+    :param path: the final path.
+    :param container: FFmpeg muxer name.
+    :param codec: encoder name; ``pix_fmt`` its input format; ``options`` encoder options.
+    :param info: the source (size, rate, time base, aspect, colour are copied from it).
+    :param time_base: the time base of the frames' ``pts``.
+    :param color: colour tags to write (video range/matrix of the source, or full range for gray).
+    """
+
+    def __init__(self, path: str, *, container: str, codec: str, pix_fmt: str, options: dict[str, str],
+                 info: MediaInfo, time_base: Fraction, color: ColorInfo | None, token: str | None = None) -> None:
+        self.path = path
+        self.temp = _temp_name(path, token or uuid.uuid4().hex[:8])
+        self._time_base = time_base
+        self._first_pts: int | None = None
+        self._audio = None
+        v = info.video
+        try:
+            self._out = av.open(self.temp, "w", format=container)
+        except (OSError, av.error.FFmpegError) as exc:
+            raise output_error(exc, path) from None
+        try:
+            stream = self._out.add_stream(codec, rate=v.frame_rate if v.frame_rate else Fraction(25))
+            stream.width, stream.height = v.width, v.height
+            stream.pix_fmt = pix_fmt
+            stream.time_base = time_base
+            stream.codec_context.time_base = time_base
+            stream.thread_type = "AUTO"
+            if v.sample_aspect_ratio and v.sample_aspect_ratio != 1:
+                stream.codec_context.sample_aspect_ratio = v.sample_aspect_ratio
+            if color is not None:
+                cc = stream.codec_context
+                cc.colorspace = color.av_colorspace
+                cc.color_range = color.av_color_range
+                if pix_fmt.startswith("yuv"):
+                    cc.color_primaries = v.color_primaries or color.av_colorspace
+                    cc.color_trc = v.color_trc or color.av_colorspace
+            stream.options = dict(options)
+            self._stream = stream
+        except Exception:
+            self._out.close()
+            self._remove_temp()
+            raise
+
+    def carry_audio(self, info: MediaInfo, start: float, end: float) -> None:
+        """Mux the source's audio between ``start`` and ``end`` (source seconds) alongside the video."""
+        from .audio import AudioCarrier
+
+        if info.audio is None:
+            return
+        try:
+            self._audio = AudioCarrier(info, self._out, start, end)
+        except (av.error.FFmpegError, ValueError) as exc:
+            log.warning("the source's audio cannot be carried into %s (%s); writing video only", os.path.basename(self.path), exc)
+            self._audio = None
+
+    def write(self, frame: av.VideoFrame, pts: int) -> None:
+        """Encode ``frame`` at source timestamp ``pts`` (in the encoder's time base)."""
+        if self._first_pts is None:
+            self._first_pts = pts
+        frame.pts = pts - self._first_pts
+        frame.time_base = self._time_base
+        try:
+            if self._audio is not None:
+                self._audio.mux_until(float(frame.pts * self._time_base))
+            for packet in self._stream.encode(frame):
+                self._out.mux(packet)
+        except (OSError, av.error.FFmpegError) as exc:
+            raise output_error(exc, self.path) from None
+
+    def close(self) -> str:
+        """Flush, close and rename into place; returns the final path."""
+        try:
+            for packet in self._stream.encode(None):
+                self._out.mux(packet)
+            if self._audio is not None:
+                self._audio.finish()
+            self._out.close()
+            os.replace(self.temp, self.path)
+        except (OSError, av.error.FFmpegError) as exc:
+            self.abort()
+            raise output_error(exc, self.path) from None
+        return self.path
+
+    def abort(self) -> None:
+        """Drop everything written so far."""
+        for closer in (getattr(self._audio, "close", None), self._out.close):
+            try:
+                if closer:
+                    closer()
+            except Exception:  # closing a broken muxer may fail again; the temp file goes anyway
+                pass
+        self._remove_temp()
+
+    def _remove_temp(self) -> None:
+        try:
+            os.remove(self.temp)
+        except FileNotFoundError:
+            pass
+
+
+class ImageSequenceEncoder:
+    """Writes one PNG per frame into a hidden temporary folder; on success, moves them into place.
+
+    :param pattern: the final ``%0Nd`` pattern.
+    :param start_number: the number of the first file; ``None`` numbers files by source frame index.
+    """
+
+    def __init__(self, pattern: str, *, start_number: int | None, token: str | None = None) -> None:
+        self.pattern = pattern
+        self.start_number = start_number
+        folder, name = os.path.split(pattern)
+        self.temp_dir = os.path.join(folder, f".{name.replace('%', '')}.{token or uuid.uuid4().hex[:8]}.partial")
+        try:
+            os.makedirs(self.temp_dir, exist_ok=False)
+        except OSError as exc:
+            raise output_error(exc, pattern) from None
+        self._names: list[tuple[str, str]] = []
+        self._first_index: int | None = None
+        self._codec = None
+
+    def write(self, frame: av.VideoFrame, index: int) -> None:
+        """Write ``frame`` as the file for source frame ``index``."""
+        if self._first_index is None:
+            self._first_index = index
+        number = index if self.start_number is None else self.start_number + (index - self._first_index)
+        final = self.pattern % number
+        temp = os.path.join(self.temp_dir, os.path.basename(final))
+        try:
+            with open(temp, "wb") as fh:
+                fh.write(_encode_png(frame))
+        except OSError as exc:
+            raise output_error(exc, final) from None
+        self._names.append((temp, final))
+
+    def close(self) -> str:
+        """Move every file into place; returns the pattern."""
+        try:
+            for temp, final in self._names:
+                os.replace(temp, final)
+            os.rmdir(self.temp_dir)
+        except OSError as exc:
+            self.abort()
+            raise output_error(exc, self.pattern) from None
+        return self.pattern
+
+    @property
+    def first_number(self) -> int | None:
+        if self._first_index is None:
+            return None
+        return self._first_index if self.start_number is None else self.start_number
+
+    def abort(self) -> None:
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+
+def _encode_png(frame: av.VideoFrame) -> bytes:
+    ctx = av.CodecContext.create("png", "w")
+    ctx.width, ctx.height, ctx.pix_fmt = frame.width, frame.height, frame.format.name
+    ctx.options = {"compression_level": "3"}
+    packets = ctx.encode(frame) + ctx.encode(None)
+    return b"".join(bytes(p) for p in packets)

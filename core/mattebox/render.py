@@ -1,0 +1,102 @@
+"""Turn each (source frame, matte) pair into the pixels of an output and hand them to its encoder.
+
+One :class:`OutputWriter` per requested output. ``matte`` writes the alpha alone; ``keyed`` the
+foreground (the backend's despilled colour, or the source) with alpha, straight or premultiplied;
+``composite`` the foreground over a background in linear light, with the source's audio.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from .backend import MatteResult
+from .background import Background
+from .matte.composite import composite_over, premultiply
+from .media.color import ColorInfo
+from .media.encoders import ImageSequenceEncoder, VideoFileEncoder
+from .media.frame import Frame
+from .media.planes import gray_frame, rgb_frame, yuv_frame
+from .media.probe import MediaInfo
+from .outputs import OutputSpec
+
+__all__ = ["OutputWriter"]
+
+
+class OutputWriter:
+    """Writes one output of a job.
+
+    :param spec: the planned output.
+    :param info: the source.
+    :param time_base: the time base of the frames' ``pts`` (the reader's).
+    :param start_time: source time (s) of the job's first frame; ``end_time`` just past its last (for audio).
+    :param token: a unique token for temporary names (the job id).
+    """
+
+    def __init__(self, spec: OutputSpec, info: MediaInfo, time_base: Fraction, *, start_time: float = 0.0,
+                 end_time: float | None = None, token: str | None = None) -> None:
+        self.spec = spec
+        self.info = info
+        fmt = spec.format
+        self._color = info.video.color
+        self._background = Background(spec.background, info.video.width, info.video.height) if spec.kind == "composite" else None
+        if spec.is_sequence:
+            self._encoder = ImageSequenceEncoder(spec.path, start_number=spec.start_number, token=token)
+        else:
+            tag_color: ColorInfo | None = self._color
+            if fmt.pix_fmt.startswith("gray"):
+                tag_color = ColorInfo(self._color.matrix, full_range=True)
+            self._encoder = VideoFileEncoder(
+                spec.path, container=fmt.container, codec=fmt.codec, pix_fmt=fmt.pix_fmt, options=dict(fmt.options),
+                info=info, time_base=time_base, color=tag_color, token=token,
+            )
+            if fmt.audio and info.audio is not None:
+                end = end_time if end_time is not None else info.video.duration
+                self._encoder.carry_audio(info, start_time, end)
+        self.frames_written = 0
+
+    def write(self, frame: Frame, result: MatteResult) -> None:
+        """Encode the output pixels for ``frame``."""
+        fmt = self.spec.format
+        alpha = result.alpha
+        kind = self.spec.kind
+        if kind == "matte":
+            out = gray_frame(alpha, fmt.pix_fmt, self._color)
+        else:
+            fg = result.foreground if result.foreground is not None else frame.rgb()
+            if kind == "keyed":
+                rgb = premultiply(fg, alpha) if self.spec.premultiply else fg
+                out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color, alpha)
+            else:
+                bg = self._background.frame_for(frame.rgb())
+                rgb = composite_over(fg, alpha, bg)
+                out = rgb_frame(rgb) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color)
+        if isinstance(self._encoder, ImageSequenceEncoder):
+            self._encoder.write(out, frame.index)
+        else:
+            self._encoder.write(out, frame.pts)
+        self.frames_written += 1
+
+    def close(self) -> dict:
+        """Finish the output; returns its record for the job store."""
+        path = self._encoder.close()
+        if self._background is not None:
+            self._background.close()
+        record = self.spec.to_dict()
+        record["path"] = path
+        record["frames"] = self.frames_written
+        if isinstance(self._encoder, ImageSequenceEncoder):
+            record["first_number"] = self._encoder.first_number
+        return record
+
+    def abort(self) -> None:
+        """Remove everything this output wrote."""
+        self._encoder.abort()
+        if self._background is not None:
+            self._background.close()
+
+
+def alpha_stats(alpha: np.ndarray) -> tuple[float, float]:
+    """Mean alpha and the fraction of uncertain pixels (for logs and previews)."""
+    return float(alpha.mean()), float(((alpha > 0.02) & (alpha < 0.98)).mean())
