@@ -74,6 +74,7 @@ class VideoFileEncoder:
             stream.thread_type = "AUTO"
             if v.sample_aspect_ratio and v.sample_aspect_ratio != 1:
                 stream.codec_context.sample_aspect_ratio = v.sample_aspect_ratio
+                stream.sample_aspect_ratio = v.sample_aspect_ratio
             if color is not None:
                 cc = stream.codec_context
                 cc.colorspace = color.av_colorspace

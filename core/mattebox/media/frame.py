@@ -53,8 +53,8 @@ class Frame:
             if frame.format.name not in ("yuv420p", "yuvj420p"):
                 frame = frame.reformat(format="yuv420p")
             h, w = frame.height, frame.width
-            buf = frame.to_ndarray()  # I420 layout: (h * 3 / 2, w) for even sizes
-            if buf.shape == (h * 3 // 2, w) and h % 2 == 0 and w % 2 == 0:
+            if h % 2 == 0 and w % 2 == 0:
+                buf = frame.to_ndarray()  # I420 layout: (h * 3 / 2, w), views into one copy
                 y = buf[:h]
                 cb = buf[h : h + h // 4].reshape(h // 2, w // 2)
                 cr = buf[h + h // 4 :].reshape(h // 2, w // 2)

@@ -143,7 +143,8 @@ def probe(path: str) -> MediaInfo:
         rate = _rate_of(stream)
         tb = Fraction(stream.time_base) if stream.time_base else Fraction(1, 90000)
         vfr = _is_vfr(pts, rate, tb)
-        sar = Fraction(ctx.sample_aspect_ratio) if ctx.sample_aspect_ratio else Fraction(1)
+        sar_raw = stream.sample_aspect_ratio or ctx.sample_aspect_ratio
+        sar = Fraction(sar_raw) if sar_raw else Fraction(1)
         if vfr and pts:
             span = (max(pts) - min(pts)) * tb
             if span > 0 and count > 1:
