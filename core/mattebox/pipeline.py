@@ -179,6 +179,11 @@ def run_pipeline(
             raise errors[0]
         if cancel.is_set():
             raise CancelledError()
+    except CancelledError:
+        cancel.set()
+        if errors:  # the encoder failed and stopped everything: report its error, not a cancel
+            raise errors[0] from None
+        raise
     except BaseException:
         cancel.set()
         raise

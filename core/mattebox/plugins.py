@@ -100,7 +100,9 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
         except Exception as exc:  # a broken plugin must not break the tool
-            log.exception("mattebox plugin %r failed to load; skipped", ep.name)
+            log.warning("mattebox plugin %r failed to load and was skipped: %s: %s (details: mattebox --debug plugins)",
+                        ep.name, type(exc).__name__, exc)
+            log.debug("traceback of plugin %r", ep.name, exc_info=True)
             failures.append(PluginFailure(ep.name, f"{type(exc).__name__}: {exc}"))
 
 

@@ -108,6 +108,10 @@ class _Events:
         self._frames = 0
         self._lock = threading.Lock()
 
+    @property
+    def frames_done(self) -> int:
+        return self._frames
+
     def frames(self, done: int) -> None:
         now = time.perf_counter()
         self._frames = done
@@ -222,7 +226,8 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
         status = getattr(error, _STATUS_ATTR, None)
         if error.code == "Job.Cancelled":
             status = JobStatus.CANCELLED
-        store.update(job.id, status=status or JobStatus.PROCESS_FAILED, error=error.to_dict(), finished=time.time())
+        store.update(job.id, status=status or JobStatus.PROCESS_FAILED, error=error.to_dict(), finished=time.time(),
+                     frames_done=events.frames_done, progress=events.frames_done / events.total)
     final = store.get(job.id)
     pm.hook.mattebox_job_finished(job=final, error=final.error if error is not None else None)
     if error is not None:

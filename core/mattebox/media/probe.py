@@ -89,11 +89,32 @@ def open_container(path: str):
     try:
         return av.open(path, metadata_errors="ignore")
     except av.error.InvalidDataError:
-        raise MatteboxError(
-            "InvalidFile.Type", f"{os.path.basename(path)} is not a video file FFmpeg can read (unknown or damaged container)"
-        ) from None
+        name = os.path.basename(path)
+        kind = _sniff_container(path)
+        if kind:
+            raise MatteboxError("InvalidFile.Decode", f"{name} is a damaged or truncated {kind} file (FFmpeg cannot read its structure)") from None
+        raise MatteboxError("InvalidFile.Type", f"{name} is not a video file (no container FFmpeg knows)") from None
+    except av.error.EOFError:
+        raise MatteboxError("InvalidFile.Content", f"{os.path.basename(path)} ends right after its header: it holds no frames") from None
     except av.error.FFmpegError as exc:
         raise MatteboxError("InvalidFile.Decode", f"{os.path.basename(path)}: cannot open ({exc.strerror or exc})") from None
+
+
+_MAGIC = ((4, b"ftyp", "MP4/MOV"), (4, b"moov", "MOV"), (4, b"mdat", "MOV"), (4, b"wide", "MOV"), (0, b"RIFF", "AVI"),
+          (0, b"\x1a\x45\xdf\xa3", "Matroska/WebM"), (0, b"FLV", "FLV"), (0, b"\x00\x00\x01\xba", "MPEG-PS"))
+
+
+def _sniff_container(path: str) -> str | None:
+    """The container a file's first bytes announce (to tell "damaged video" from "not a video")."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None
+    for offset, magic, kind in _MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            return kind
+    return None
 
 
 def _rate_of(stream) -> Fraction:
@@ -121,12 +142,16 @@ def probe(path: str) -> MediaInfo:
             raise MatteboxError("InvalidFile.Type", f"{name} has no video stream ({kind})", hint="give a file with video")
         stream = container.streams.video[0]
         ctx = stream.codec_context
-        if ctx.codec is None or not getattr(ctx, "name", None):
-            raise MatteboxError("InvalidFile.Decode", f"{name}: the video codec is not supported by this FFmpeg build")
+        if ctx is None or ctx.codec is None or not getattr(ctx, "name", None):
+            tag = getattr(stream, "codec_tag", "") or "unknown"
+            raise MatteboxError(
+                "InvalidFile.Decode", f"{name}: its video codec ({tag}) is not one this FFmpeg build can decode",
+                hint="re-export the clip as H.264, HEVC, ProRes or DNxHR",
+            )
         if not ctx.width or not ctx.height:
             raise MatteboxError("InvalidFile.Decode", f"{name}: the video stream has no picture size (damaged header?)")
         audio = None
-        if container.streams.audio:
+        if container.streams.audio and container.streams.audio[0].codec_context is not None:
             a = container.streams.audio[0]
             audio = AudioInfo(a.codec_context.name, int(a.codec_context.sample_rate or 0), int(a.codec_context.channels or 0), a.index)
         pts: list[int] = []
