@@ -22,7 +22,7 @@ from .card import ModelCard
 from .catalog import CATALOG, install_command
 from .errors import ModelError, ModelNotInstalledError
 
-__all__ = ["InstalledModel", "ModelStore", "sha256_file"]
+__all__ = ["InstalledModel", "ModelStore", "check_integrity", "sha256_file"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,19 @@ class InstalledModel:
             "source_sha256": self.source_sha256, "licence": self.licence, "card": self.card.to_dict(),
             "installed": self.installed,
         }
+
+
+def check_integrity(model: InstalledModel) -> InstalledModel:
+    """Raise :class:`ModelError` when ``model``'s file no longer has the SHA-256 recorded at install."""
+    if not model.path.is_file():
+        raise ModelNotInstalledError(model.name, install_command(model.name))
+    actual = sha256_file(model.path)
+    if actual != model.sha256:
+        raise ModelError(
+            f"the model file {model.path} is corrupt: SHA-256 {actual[:12]}… differs from the installed {model.sha256[:12]}…",
+            hint=f"reinstall it: `{install_command(model.name)}`",
+        )
+    return model
 
 
 class ModelStore:
@@ -125,14 +138,7 @@ class ModelStore:
 
     def verify(self, name: str) -> InstalledModel:
         """Check the file's SHA-256 against the record; raise :class:`ModelError` if it changed."""
-        model = self.get(name)
-        actual = sha256_file(model.path)
-        if actual != model.sha256:
-            raise ModelError(
-                f"the model file {model.path} is corrupt: SHA-256 {actual[:12]}… differs from the installed {model.sha256[:12]}…",
-                hint=f"reinstall it: `{install_command(name)}`",
-            )
-        return model
+        return check_integrity(self.get(name))
 
     def record(self, name: str, onnx_path: str | os.PathLike, *, source: str, licence: str, card: ModelCard,
                source_sha256: str | None = None, move: bool = False) -> InstalledModel:
