@@ -11,6 +11,7 @@ A provider the user forced (``--provider cuda``) that does not load is an error 
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import re
@@ -75,6 +76,7 @@ def cuda_build_version() -> str | None:
 def _captured_native_output() -> Iterator[list[str]]:
     """Redirect fds 1 and 2 (native logs and Python prints alike) into a buffer for the block."""
     lines: list[str] = []
+    printed = io.StringIO()  # Python-level prints, wherever sys.stdout points (it need not be fd 1)
     with tempfile.TemporaryFile(mode="w+b") as sink:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -82,7 +84,8 @@ def _captured_native_output() -> Iterator[list[str]]:
         try:
             os.dup2(sink.fileno(), 1)
             os.dup2(sink.fileno(), 2)
-            yield lines
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                yield lines
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -92,6 +95,7 @@ def _captured_native_output() -> Iterator[list[str]]:
                 os.close(fd)
             sink.seek(0)
             lines.extend(sink.read().decode("utf-8", "replace").splitlines())
+            lines.extend(printed.getvalue().splitlines())
 
 
 def _reason(lines: list[str], exc: BaseException | None) -> str:
