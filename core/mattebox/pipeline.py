@@ -74,7 +74,10 @@ def _check_result(frame: Frame, result: MatteResult) -> None:
         shape = getattr(a, "shape", type(a).__name__)
         raise MatteboxError("InternalServerError.Algo", f"the backend returned a matte of shape {shape} for a {frame.width}x{frame.height} frame")
     if a.dtype != np.float32:
-        result.alpha = a.astype(np.float32)
+        a = result.alpha = a.astype(np.float32)
+    if not a.flags.writeable:
+        a = result.alpha = a.copy()
+    np.clip(a, 0.0, 1.0, out=a)  # encoders rely on 0..1
 
 
 def run_pipeline(

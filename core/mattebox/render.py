@@ -17,7 +17,7 @@ from .matte.composite import composite_over, premultiply
 from .media.color import ColorInfo
 from .media.encoders import ImageSequenceEncoder, VideoFileEncoder
 from .media.frame import Frame
-from .media.planes import gray_frame, rgb_frame, yuv_frame
+from .media.planes import gray_frame, rgb_frame, yuv_frame, yuv_frame_from_planes
 from .media.probe import MediaInfo
 from .outputs import OutputSpec
 
@@ -63,6 +63,9 @@ class OutputWriter:
         kind = self.spec.kind
         if kind == "matte":
             out = gray_frame(alpha, fmt.pix_fmt, self._color)
+        elif kind == "keyed" and result.foreground is None and not self.spec.premultiply and fmt.codec != "png" and frame.is_8bit_yuv:
+            y, cb, cr = frame.ycbcr420()  # the source's own planes: no RGB round trip
+            out = yuv_frame_from_planes(y, cb, cr, fmt.pix_fmt, self._color, alpha)
         else:
             fg = result.foreground if result.foreground is not None else frame.rgb()
             if kind == "keyed":

@@ -46,6 +46,11 @@ class Frame:
     def height(self) -> int:
         return int(self.av_frame.height)
 
+    @property
+    def is_8bit_yuv(self) -> bool:
+        """True when the decoded frame is 8-bit Y'CbCr (its planes can be reused without conversion)."""
+        return self.av_frame.format.name in ("yuv420p", "yuvj420p")
+
     def ycbcr420(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The 8-bit Y', Cb, Cr planes (chroma at half width and height), converting other layouts."""
         if self._planes is None:

@@ -1,8 +1,9 @@
 """Build encoder-ready PyAV frames from numpy pixels, with the source's colour matrix and range.
 
-PyAV cannot build planar high-bit-depth frames (ProRes' ``yuva444p10le``) from numpy, and swscale's
-RGB→Y'CbCr is slow at 1080p; here the planes are computed with OpenCV and written straight into the
-frame's buffers (respecting their line padding).
+PyAV cannot build planar high-bit-depth frames (ProRes' ``yuva444p10le``) from numpy, and swscale
+spends ~12 ms on a 1080p RGB→``yuva444p10le`` conversion; here the planes are computed with
+OpenCV straight into the frame's own buffers (no intermediate copies). When the foreground is the
+source itself, :func:`yuv_frame_from_planes` skips RGB altogether and reuses the decoded planes.
 """
 
 from __future__ import annotations
@@ -13,24 +14,50 @@ import numpy as np
 
 from .color import ColorInfo, rgb_to_ycbcr_matrix
 
-__all__ = ["gray_frame", "rgb_frame", "yuv_frame"]
+__all__ = ["gray_frame", "rgb_frame", "yuv_frame", "yuv_frame_from_planes"]
 
 _DEPTH = {"yuv420p": 8, "yuva420p": 8, "yuv422p10le": 10, "yuva444p10le": 10, "yuv444p10le": 10}
 _SUB = {"yuv420p": (2, 2), "yuva420p": (2, 2), "yuv422p10le": (2, 1), "yuva444p10le": (1, 1), "yuv444p10le": (1, 1)}
 
+_MATRIX_CACHE: dict[tuple[ColorInfo, int], np.ndarray] = {}
 
-def _write_plane(frame: av.VideoFrame, i: int, data: np.ndarray) -> None:
-    plane = frame.planes[i]
-    dtype = np.uint16 if data.dtype == np.uint16 else np.uint8
-    itemsize = np.dtype(dtype).itemsize
-    buf = np.frombuffer(plane, dtype=dtype).reshape(-1, plane.line_size // itemsize)
-    h, w = data.shape
-    buf[:h, :w] = data
+
+def _views(frame: av.VideoFrame, depth: int) -> list[np.ndarray]:
+    """Writable numpy views of every plane of ``frame`` (no copy)."""
+    dtype = np.uint8 if depth == 8 else np.uint16
+    size = np.dtype(dtype).itemsize
+    out = []
+    for plane in frame.planes:
+        arr = np.frombuffer(plane, dtype=dtype).reshape(-1, plane.line_size // size)
+        out.append(arr[: plane.height, : plane.width])
+    return out
 
 
 def _tag(frame: av.VideoFrame, color: ColorInfo, full_range: bool | None = None) -> None:
     frame.colorspace = color.av_colorspace
     frame.color_range = 2 if (color.full_range if full_range is None else full_range) else 1
+
+
+def _rgb_matrix(color: ColorInfo, depth: int) -> np.ndarray:
+    key = (color, depth)
+    m = _MATRIX_CACHE.get(key)
+    if m is None:
+        max_code = (1 << depth) - 1
+        m = rgb_to_ycbcr_matrix(color, max_code).copy()
+        if depth != 8:
+            m[:, :3] *= max_code / 255.0  # the input stays 8-bit codes
+        _MATRIX_CACHE[key] = m
+    return m
+
+
+def _alpha_codes(alpha: np.ndarray, depth: int, out: np.ndarray) -> None:
+    """Write ``alpha`` (float 0..1) as full-range codes into ``out``."""
+    if depth == 8:
+        cv2.convertScaleAbs(alpha, dst=out, alpha=255.0)
+    else:
+        scaled = cv2.multiply(alpha, float((1 << depth) - 1))
+        cv2.add(scaled, 0.5, dst=scaled)
+        out[:] = scaled  # float → uint16 truncation after +0.5 = rounding (alpha is clipped to 0..1)
 
 
 def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray | None = None) -> av.VideoFrame:
@@ -40,30 +67,48 @@ def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray
     """
     h, w = rgb.shape[:2]
     depth = _DEPTH[pix_fmt]
-    max_code = (1 << depth) - 1
-    m = rgb_to_ycbcr_matrix(color, max_code).copy()
-    if depth == 8:
-        ycc = cv2.transform(rgb, m)  # uint8 in, uint8 out, rounded and saturated
-    else:
-        m[:, :3] *= max_code / 255.0  # input stays 8-bit codes
-        ycc = cv2.transform(rgb.astype(np.uint16), m)  # uint16 out, rounded and saturated
-    y, cb, cr = cv2.split(ycc)
-    sx, sy = _SUB[pix_fmt]
-    if sx > 1 or sy > 1:
-        cw, ch = (w + sx - 1) // sx, (h + sy - 1) // sy
-        cb = cv2.resize(cb, (cw, ch), interpolation=cv2.INTER_AREA)
-        cr = cv2.resize(cr, (cw, ch), interpolation=cv2.INTER_AREA)
+    m = _rgb_matrix(color, depth)
+    ycc = cv2.transform(rgb if depth == 8 else rgb.astype(np.uint16), m)  # rounded and saturated
     frame = av.VideoFrame(w, h, pix_fmt)
-    planes = [y, cb, cr]
+    planes = _views(frame, depth)
+    sx, sy = _SUB[pix_fmt]
+    if sx == 1 and sy == 1:
+        cv2.mixChannels([ycc], planes[:3], [0, 0, 1, 1, 2, 2])
+    else:
+        cv2.mixChannels([ycc], [planes[0]], [0, 0])
+        chroma = ycc if ycc.shape[:2] == (h, w) else None
+        small = cv2.resize(chroma, (planes[1].shape[1], planes[1].shape[0]), interpolation=cv2.INTER_AREA)
+        cv2.mixChannels([small], planes[1:3], [1, 0, 2, 1])
     if pix_fmt.startswith("yuva"):
         if alpha is None:
             raise ValueError(f"{pix_fmt} needs an alpha plane")
-        a = alpha * float(max_code)
-        a += 0.5
-        np.clip(a, 0, max_code, out=a)
-        planes.append(a.astype(np.uint8 if depth == 8 else np.uint16))
-    for i, p in enumerate(planes):
-        _write_plane(frame, i, p)
+        _alpha_codes(alpha, depth, planes[3])
+    _tag(frame, color)
+    return frame
+
+
+def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt: str, color: ColorInfo,
+                          alpha: np.ndarray | None = None) -> av.VideoFrame:
+    """A ``pix_fmt`` frame from the source's own 8-bit Y'CbCr planes (chroma upsampled as needed).
+
+    Used when the foreground is the source: no RGB round trip, no colour shift.
+    """
+    h, w = y.shape
+    depth = _DEPTH[pix_fmt]
+    frame = av.VideoFrame(w, h, pix_fmt)
+    planes = _views(frame, depth)
+    shift = depth - 8
+    for src, dst in zip((y, cb, cr), planes[:3]):
+        if src.shape != dst.shape:
+            src = cv2.resize(src, (dst.shape[1], dst.shape[0]), interpolation=cv2.INTER_LINEAR if dst.shape[0] > src.shape[0] else cv2.INTER_AREA)
+        if shift:
+            np.left_shift(src, shift, out=dst, dtype=np.uint16)
+        else:
+            dst[:] = src
+    if pix_fmt.startswith("yuva"):
+        if alpha is None:
+            raise ValueError(f"{pix_fmt} needs an alpha plane")
+        _alpha_codes(alpha, depth, planes[3])
     _tag(frame, color)
     return frame
 
@@ -73,11 +118,12 @@ def gray_frame(alpha: np.ndarray, pix_fmt: str, color: ColorInfo | None = None) 
     format with the matte in luma (video range, neutral chroma) for codecs without gray."""
     h, w = alpha.shape
     if pix_fmt == "gray":
-        frame = av.VideoFrame.from_ndarray(np.clip(alpha * 255.0 + 0.5, 0, 255).astype(np.uint8), format="gray")
+        frame = av.VideoFrame.from_ndarray(cv2.convertScaleAbs(alpha, alpha=255.0), format="gray")
         frame.color_range = 2
         return frame
     if pix_fmt in ("gray16be", "gray16le"):
-        data = np.clip(alpha * 65535.0 + 0.5, 0, 65535).astype(np.uint16)
+        data = np.empty((h, w), np.uint16)
+        _alpha_codes(alpha, 16, data)
         frame = av.VideoFrame.from_ndarray(data, format="gray16le")
         frame.color_range = 2
         return frame if pix_fmt == "gray16le" else frame.reformat(format="gray16be")
@@ -85,13 +131,12 @@ def gray_frame(alpha: np.ndarray, pix_fmt: str, color: ColorInfo | None = None) 
     scale = 1 << (depth - 8)
     lo, span, neutral = 16 * scale, 219 * scale, 128 * scale
     frame = av.VideoFrame(w, h, pix_fmt)
-    dtype = np.uint8 if depth == 8 else np.uint16
-    _write_plane(frame, 0, np.clip(alpha * span + lo + 0.5, 0, (1 << depth) - 1).astype(dtype))
-    sx, sy = _SUB[pix_fmt]
-    cw, ch = (w + sx - 1) // sx, (h + sy - 1) // sy
-    chroma = np.full((ch, cw), neutral, dtype=dtype)
-    _write_plane(frame, 1, chroma)
-    _write_plane(frame, 2, chroma)
+    planes = _views(frame, depth)
+    luma = cv2.multiply(alpha, float(span))
+    cv2.add(luma, lo + 0.5, dst=luma)
+    planes[0][:] = luma
+    planes[1][:] = neutral
+    planes[2][:] = neutral
     _tag(frame, color or ColorInfo(), full_range=False)
     return frame
 
@@ -100,5 +145,4 @@ def rgb_frame(rgb: np.ndarray, alpha: np.ndarray | None = None) -> av.VideoFrame
     """An ``rgb24``/``rgba`` frame (for PNG)."""
     if alpha is None:
         return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-    a = np.clip(alpha * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return av.VideoFrame.from_ndarray(np.dstack([rgb, a]), format="rgba")
+    return av.VideoFrame.from_ndarray(cv2.merge([rgb, cv2.convertScaleAbs(alpha, alpha=255.0)]), format="rgba")

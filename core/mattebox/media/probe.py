@@ -192,7 +192,7 @@ def probe(path: str) -> MediaInfo:
             color_trc=int(getattr(ctx, "color_trc", 0) or 0),
         )
         fmt = container.format.name
-        if not _container_has_reliable_pts(fmt) or len(pts) < count:
+        if not _container_has_reliable_pts(fmt) or len(set(pts)) < count:  # missing or repeated stamps
             info = _replace(info, pts_reliable=False, vfr=False)
     if count == 0:
         raise MatteboxError("InvalidFile.Content", f"{name} has a video stream with no frames")
@@ -220,6 +220,8 @@ def _is_vfr(pts: list[int], rate: Fraction, tb: Fraction) -> bool:
         return False
     ordered = sorted(set(pts))
     deltas = [b - a for a, b in zip(ordered, ordered[1:])]
+    if len(deltas) < 2:
+        return False
     expected = float(1 / (rate * tb)) if rate and tb else 0
     tol = max(1.0, 0.02 * expected)
     lo, hi = min(deltas), max(deltas)
