@@ -45,8 +45,9 @@ def _add_run(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-def build_parser(backend_options_for: tuple[str, str | None] | None = None) -> argparse.ArgumentParser:
-    """The CLI parser; with ``(task, backend)``, ``run`` also gets that backend's option flags."""
+def build_parser(backend_options_for: tuple[str, str, str | None] | None = None) -> argparse.ArgumentParser:
+    """The CLI parser; with ``(command, task, backend)``, that command (``run`` or ``preview``) also gets
+    the backend's option flags."""
     parser = argparse.ArgumentParser(prog="mattebox", description="Person mattes and green-screen keys for editing timelines.")
     parser.add_argument("--version", action="version", version=f"mattebox {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
@@ -56,7 +57,10 @@ def build_parser(backend_options_for: tuple[str, str | None] | None = None) -> a
 
     commands.add_commands(sub)
     if backend_options_for is not None:
-        _add_backend_flags(run_parser, *backend_options_for)
+        command, task, backend = backend_options_for
+        target = run_parser if command == "run" else sub.choices.get(command)
+        if target is not None:
+            _add_backend_flags(target, task, backend)
     try:
         from ..plugins import get_plugin_manager
 
@@ -79,11 +83,12 @@ def _add_backend_flags(run_parser: argparse.ArgumentParser, task_name: str, back
     add_backend_options(run_parser, backend.name, backend.options(task))
 
 
-def _peek_run_target(argv: Sequence[str]) -> tuple[str, str | None] | None:
-    """Find TASK and --backend in a ``run`` command line before full parsing."""
-    if "run" not in argv:
+def _peek_run_target(argv: Sequence[str]) -> tuple[str, str, str | None] | None:
+    """Find the command, TASK and --backend in a ``run``/``preview`` command line before full parsing."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command not in ("run", "preview"):
         return None
-    rest = list(argv[list(argv).index("run") + 1 :])
+    rest = list(argv[list(argv).index(command) + 1 :])
     backend = None
     task = None
     i = 0
@@ -98,7 +103,7 @@ def _peek_run_target(argv: Sequence[str]) -> tuple[str, str | None] | None:
         elif not a.startswith("-") and task is None:
             task = a
         i += 1
-    return (task, backend) if task else None
+    return (command, task, backend) if task else None
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -51,8 +51,11 @@ def _checker(h: int, w: int, size: int = 16) -> np.ndarray:
 
 
 def make_contact_sheet(task: str, source: str, output: str, *, count: int = 4, backend: str | None = None,
-                       options: Mapping[str, Any] | None = None, width: int = 480) -> str:
-    """Key ``count`` evenly spaced frames of ``source`` and write a sheet PNG to ``output``."""
+                       options: Mapping[str, Any] | None = None, width: int = 480, registry=None) -> str:
+    """Key ``count`` evenly spaced frames of ``source`` and write a sheet PNG to ``output``.
+
+    :returns: ``output``. Rows are frames; columns source | matte | composite over a checkerboard.
+    """
     from ..matte.composite import composite_over
     from ..media.probe import probe
     from ..media.reader import FrameRange, VideoReader
@@ -62,7 +65,7 @@ def make_contact_sheet(task: str, source: str, output: str, *, count: int = 4, b
 
     t = Task.parse(task)
     info = probe(source)
-    chosen = get_registry().resolve(t, backend)
+    chosen = (registry or get_registry()).resolve(t, backend)
     n = info.video.frame_count
     picks = sorted({int(round(i)) for i in np.linspace(0, n - 1, num=max(1, min(count, n)))})
     ctx = _PreviewContext(info, 0, n)
