@@ -30,12 +30,12 @@ class OutputWriter:
     :param spec: the planned output.
     :param info: the source.
     :param time_base: the time base of the frames' ``pts`` (the reader's).
-    :param start_time: source time (s) of the job's first frame; ``end_time`` just past its last (for audio).
+    :param duration: seconds of source audio to carry into composites (from the first frame written).
     :param token: a unique token for temporary names (the job id).
     """
 
-    def __init__(self, spec: OutputSpec, info: MediaInfo, time_base: Fraction, *, start_time: float = 0.0,
-                 end_time: float | None = None, token: str | None = None) -> None:
+    def __init__(self, spec: OutputSpec, info: MediaInfo, time_base: Fraction, *, duration: float | None = None,
+                 token: str | None = None) -> None:
         self.spec = spec
         self.info = info
         fmt = spec.format
@@ -52,8 +52,7 @@ class OutputWriter:
                 info=info, time_base=time_base, color=tag_color, token=token,
             )
             if fmt.audio and info.audio is not None:
-                end = end_time if end_time is not None else info.video.duration
-                self._encoder.carry_audio(info, start_time, end)
+                self._encoder.carry_audio(info, duration if duration is not None else info.video.duration)
         self.frames_written = 0
 
     def write(self, frame: Frame, result: MatteResult) -> None:

@@ -184,16 +184,14 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
         if not specs:
             raise MatteboxError("MissingParameter", "the job has no output (-o PATH)")
         reader = VideoReader(source, frames)
-        start_t = frames.first / float(source.video.frame_rate) if not source.video.vfr else None
         context = JobRunContext(job, source, frames.first, frames.count, store, cancel, events)
         processor = backend.create(job.task, options, context)
         processor.prepare()
         if cancel.is_set():
             raise CancelledError()
-        first_time = _first_time(reader, start_t)
-        end_time = first_time + frames.count / float(source.video.frame_rate)
+        duration = frames.count / float(source.video.frame_rate)
         for spec in specs:
-            writers.append(OutputWriter(spec, source, reader.time_base, start_time=first_time, end_time=end_time, token=job.id))
+            writers.append(OutputWriter(spec, source, reader.time_base, duration=duration, token=job.id))
         events.start_frames()
         stats = run_pipeline(reader, processor, writers, cancel=cancel, on_frame=events.frames)
         if stats.frames != frames.count:
@@ -233,13 +231,6 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
     if error is not None:
         final.__dict__["exception"] = error
     return final
-
-
-def _first_time(reader: VideoReader, fallback: float | None) -> float:
-    """Source time (s) of the range's first frame, for trimming audio."""
-    if fallback is not None:
-        return fallback
-    return 0.0
 
 
 def describe_error(job: Job) -> str:

@@ -202,3 +202,39 @@ def test_anamorphic_source_keeps_its_aspect_ratio(tmp_path, index_registry, kind
     with av.open(out) as c:
         s = c.streams.video[0]
         assert (s.sample_aspect_ratio or s.codec_context.sample_aspect_ratio) == Fraction(4, 3)
+
+
+def test_audio_follows_the_frame_range(tmp_path, index_registry):
+    """A composite of frames 30-59 carries the source's audio of exactly those frames' time."""
+    import av as _av
+
+    src = str(tmp_path / "beeps.mp4")
+    # video 25 fps; audio: silence except a 440 Hz tone during frames 30-39 (1.2 s - 1.6 s)
+    make_clip(src, frames=90, rate=25, width=64, height=64)
+    with _av.open(src) as c:
+        video_packets = [(p, p.stream) for p in c.demux(c.streams.video[0]) if p.size]
+    tone_src = str(tmp_path / "tone.mp4")
+    with _av.open(tone_src, "w") as out:
+        v = out.add_stream_from_template(_av.open(src).streams.video[0])
+        a = out.add_stream("aac", rate=48000)
+        a.layout = "mono"
+        for p, _ in video_packets:
+            p.stream = v
+            out.mux(p)
+        t = np.arange(int(3.6 * 48000)) / 48000
+        sig = np.where((t >= 1.2) & (t < 1.6), 0.5 * np.sin(2 * np.pi * 440 * t), 0).astype(np.float32)
+        for start in range(0, len(sig), 1024):
+            f = _av.AudioFrame.from_ndarray(sig[None, start : start + 1024], format="fltp", layout="mono")
+            f.sample_rate, f.pts = 48000, start
+            for pk in a.encode(f):
+                out.mux(pk)
+        for pk in a.encode(None):
+            out.mux(pk)
+    out = str(tmp_path / "range.mp4")
+    api.run("greenscreen", tone_src, out, kind="composite", background="black", frames=(30, 59), registry=index_registry)
+    with _av.open(out) as c:
+        samples = np.concatenate([f.to_ndarray()[0] for f in c.decode(c.streams.audio[0])])
+    loud = np.abs(samples) > 0.1
+    first, last = np.argmax(loud) / 48000, (len(loud) - np.argmax(loud[::-1])) / 48000
+    assert first == pytest.approx(0.0, abs=0.05) and last == pytest.approx(0.4, abs=0.06)
+    assert len(samples) / 48000 == pytest.approx(1.2, abs=0.06)

@@ -23,12 +23,13 @@ class AudioCarrier:
 
     :param info: the probed source.
     :param container: the open output container (before its header is written).
-    :param start: time in seconds (source clock) of the first video frame of the job.
-    :param end: time in seconds (source clock) just past the last video frame.
+
+    Call :meth:`set_window` with the source times of the job's first frame and just past its last
+    before muxing.
     """
 
-    def __init__(self, info: MediaInfo, container: av.container.OutputContainer, start: float, end: float) -> None:
-        self.start, self.end = start, end
+    def __init__(self, info: MediaInfo, container: av.container.OutputContainer) -> None:
+        self.start, self.end = 0.0, float("inf")
         self._src = av.open(info.path)
         self._in = self._src.streams.audio[0]
         self._packets = self._src.demux(self._in)
@@ -50,6 +51,10 @@ class AudioCarrier:
         self._container = container
         self._tb = Fraction(self._in.time_base) if self._in.time_base else Fraction(1, 48000)
         self._offset = None
+
+    def set_window(self, start: float, end: float) -> None:
+        """Carry the audio between ``start`` and ``end`` (source seconds); ``start`` becomes time 0."""
+        self.start, self.end = start, end
 
     def mux_until(self, t: float) -> None:
         """Mux every audio packet that starts before ``t`` seconds of *output* time."""

@@ -60,6 +60,9 @@ class VideoFileEncoder:
         self._time_base = time_base
         self._first_pts: int | None = None
         self._audio = None
+        self._audio_duration = 0.0
+        # reader pts are either the container's (absolute) or frame indices (AVI: audio starts at 0)
+        self._time_origin = 0.0
         v = info.video
         try:
             self._out = av.open(self.temp, "w", format=container)
@@ -89,14 +92,19 @@ class VideoFileEncoder:
             self._remove_temp()
             raise
 
-    def carry_audio(self, info: MediaInfo, start: float, end: float) -> None:
-        """Mux the source's audio between ``start`` and ``end`` (source seconds) alongside the video."""
+    def carry_audio(self, info: MediaInfo, duration: float) -> None:
+        """Mux the source's audio alongside the video: ``duration`` seconds from the first frame written.
+
+        The audio stream is added now (before the header); its trim window is fixed by the first
+        frame's own timestamp, so frame ranges and VFR sources stay in sync.
+        """
         from .audio import AudioCarrier
 
         if info.audio is None:
             return
         try:
-            self._audio = AudioCarrier(info, self._out, start, end)
+            self._audio = AudioCarrier(info, self._out)
+            self._audio_duration = duration
         except (av.error.FFmpegError, ValueError) as exc:
             log.warning("the source's audio cannot be carried into %s (%s); writing video only", os.path.basename(self.path), exc)
             self._audio = None
@@ -105,6 +113,9 @@ class VideoFileEncoder:
         """Encode ``frame`` at source timestamp ``pts`` (in the encoder's time base)."""
         if self._first_pts is None:
             self._first_pts = pts
+            if self._audio is not None:
+                start = float(pts * self._time_base) + self._time_origin
+                self._audio.set_window(start, start + self._audio_duration)
         frame.pts = pts - self._first_pts
         frame.time_base = self._time_base
         try:
