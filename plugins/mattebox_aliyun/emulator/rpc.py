@@ -9,6 +9,7 @@ queues a job whose JobId is the call's RequestId.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -192,13 +193,28 @@ def _check_clip(obj: StoredObject, limits: Limits) -> float:
             info = probe(link)
         except MatteboxError as exc:
             raise ServiceError(400, exc.code, exc.message.replace(os.path.basename(link), os.path.basename(obj.key))) from None
-        errs = limits.violations(info, label=os.path.basename(obj.key))
+        # the service goes by the content (a temporary upload's key has no extension at all)
+        kind = _container_extension(info.format_name, ext.lstrip("."))
+        named = dataclasses.replace(info, path=os.path.splitext(obj.key)[0] + "." + kind)
+        errs = limits.violations(named, label=os.path.basename(obj.key))
     finally:
         if link != obj.path:
             os.remove(link)
     if errs:
         raise ServiceError(400, errs[0].code, errs[0].message)
     return info.video.duration
+
+
+_CONTAINERS = {"mov": ("mp4", "mov"), "mp4": ("mp4", "mov"), "avi": ("avi",), "flv": ("flv",), "matroska": ("mkv",),
+               "webm": ("webm",), "mpegts": ("ts",), "mpeg": ("mpg",)}
+
+
+def _container_extension(format_name: str, ext: str) -> str:
+    """The file type the content is (``mp4`` for FFmpeg's ``mov,mp4,...``), preferring the name's extension."""
+    kinds = [k for name in format_name.split(",") for k in _CONTAINERS.get(name, ())]
+    if ext in kinds or not kinds:
+        return ext or (kinds[0] if kinds else "bin")
+    return kinds[0]
 
 
 def _guess_format(req: HttpRequest, form: dict[str, str]) -> str:
