@@ -53,3 +53,22 @@ def test_jobs_list_json_after_a_run(tmp_path, mattebox_home):
     jobs = json.loads(run_cli(mattebox_home, "jobs", "list", "--json").stdout)
     assert len(jobs) == 1 and jobs[0]["task"] == "body" and jobs[0]["status"] == "PROCESS_SUCCESS"
     assert jobs[0]["outputs"][0]["first_number"] == 0
+
+
+def test_check_reports_every_problem_at_once(tmp_path, mattebox_home):
+    src = make_clip(str(tmp_path / "tiny.mkv"), frames=5, width=6, height=6, codec="ffv1", pix_fmt="yuv444p", container="matroska")
+    proc = run_cli(mattebox_home, "check", "greenscreen", src, "-o", str(tmp_path / "nope" / "o.mov"), "--output", "keyed",
+                   "--backend", "index", "--frames", "2-9", "--json")
+    data = json.loads(proc.stdout)
+    codes = [e["code"] for e in data["errors"]]
+    assert codes == ["InvalidOutput.Path", "InvalidParameter", "InvalidFile.Resolution"], codes
+    assert not data["ok"] and data["backend"] == "index" and data["source"]["frame_count"] == 5
+    assert proc.returncode == 2
+
+
+def test_check_ok(tmp_path, mattebox_home):
+    src = make_clip(str(tmp_path / "c.mp4"), frames=5, width=64, height=64)
+    proc = run_cli(mattebox_home, "check", "body", src, "-o", str(tmp_path / "o.mkv"), "--backend", "index", "--json")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 0 and data["ok"] and data["frames"] == [0, 4] and data["source"]["frame_rate"] == [25, 1]
+    assert not (tmp_path / "o.mkv").exists()

@@ -45,6 +45,42 @@ def _add_run(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
+def _add_check(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("check", help="check a job without running it: every problem at once (hosts use --json)")
+    p.add_argument("task")
+    p.add_argument("input")
+    p.add_argument("-o", "--output-path", dest="output_path", default=None)
+    p.add_argument("--output", dest="kind", default="matte", choices=("matte", "keyed", "composite"))
+    p.add_argument("--backend", default=None)
+    p.add_argument("--frames", default=None, metavar="A-B")
+    p.add_argument("--background", default=None)
+    p.add_argument("--overwrite", "-y", action="store_true")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=cmd_check)
+    return p
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from ..check import check_job
+    from .options import collect_backend_options
+
+    outputs = [] if not args.output_path else [{"kind": args.kind, "path": args.output_path, "background": args.background}]
+    report = check_job(args.task, args.input, outputs, backend=args.backend, frames=args.frames,
+                       options=collect_backend_options(args), overwrite=args.overwrite)
+    if args.json:
+        print(json.dumps(report.to_dict()))
+    else:
+        if report.info is not None:
+            print(report.info.describe())
+        for err in report.errors:
+            print(err.user_text(), file=sys.stderr)
+        if report.ok:
+            print(f"ok: {args.task} with {report.backend} on frames {report.frames[0]}-{report.frames[1]}")
+    return 0 if report.ok else report.errors[0].exit_status
+
+
 def build_parser(backend_options_for: tuple[str, str, str | None] | None = None) -> argparse.ArgumentParser:
     """The CLI parser; with ``(command, task, backend)``, that command (``run`` or ``preview``) also gets
     the backend's option flags."""
@@ -53,6 +89,7 @@ def build_parser(backend_options_for: tuple[str, str, str | None] | None = None)
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     run_parser = _add_run(sub)
+    _add_check(sub)
     from . import commands
 
     commands.add_commands(sub)
@@ -86,7 +123,7 @@ def _add_backend_flags(run_parser: argparse.ArgumentParser, task_name: str, back
 def _peek_run_target(argv: Sequence[str]) -> tuple[str, str, str | None] | None:
     """Find the command, TASK and --backend in a ``run``/``preview`` command line before full parsing."""
     command = next((a for a in argv if not a.startswith("-")), None)
-    if command not in ("run", "preview"):
+    if command not in ("run", "preview", "check"):
         return None
     rest = list(argv[list(argv).index(command) + 1 :])
     backend = None
