@@ -81,9 +81,7 @@ class JobRequest(object):
             args += ["--start-number", str(int(self.start_number))]
         if self.overwrite:
             args.append("--overwrite")
-        for name, value in sorted(self.options.items()):
-            args += ["--" + str(name).replace("_", "-"), str(value)]
-        return args
+        return args + self._option_args()
 
     def check_args(self):
         """The arguments of ``mattebox check`` for the same job (see :meth:`RuntimeClient.start_check`)."""
@@ -94,6 +92,12 @@ class JobRequest(object):
             args += ["--frames", "{}-{}".format(self.frames[0], self.frames[1])]
         if self.overwrite:
             args.append("--overwrite")
+        return args + self._option_args()
+
+    def _option_args(self):
+        args = []
+        for name, value in sorted(self.options.items()):
+            args += ["--" + str(name).replace("_", "-"), str(value)]
         return args
 
     def to_dict(self):

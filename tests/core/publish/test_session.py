@@ -147,3 +147,18 @@ def test_a_plugin_bug_is_reported_not_swallowed(tmp_path, client, clip, host):
     (error,) = session.run().errors
     assert (error.stage, error.code, error.subject) == ("integrate", "Host.PluginFailed", "clip")
     assert "IntegrateBroken failed: KeyError: 'channel'" in error.error.message
+
+
+def test_the_runtime_checks_the_backend_limits_at_validation(tmp_path, client, clip, host):
+    from media_factory import make_clip
+
+    tiny = make_clip(str(tmp_path / "tiny.mp4"), frames=4, width=6, height=6, codec="mpeg4")
+    clips = [_clip(tmp_path, clip, "fine"), dict(_clip(tmp_path, tiny, "tiny", frames=(0, 3)), source_frames=4)]
+    session = _session(client, clips)
+    report = session.run()
+    assert [(e.stage, e.subject, e.code) for e in report.errors] == [("validate", "tiny", "InvalidFile.Resolution")]
+    assert "6x6" in report.errors[0].error.message
+    assert report.stopped_at_validation and report.integrated == [] and client.jobs_for_source(clip) == []
+    fine = next(i for i in session.instances() if i.name == "fine")
+    assert fine.data["mattebox"]["checked"]["backend"] == "index"
+    assert fine.data["mattebox"]["checked"]["source"]["frame_count"] == 40
