@@ -10,12 +10,14 @@ download, resume), ``processor`` and ``backend``, ``cli``; ``emulator/`` is the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from mattebox import hookimpl
 
 if TYPE_CHECKING:  # pragma: no cover
     import argparse
+
+    from mattebox.backend import Backend
 
 
 @hookimpl
@@ -23,3 +25,17 @@ def mattebox_add_commands(subparsers: "argparse._SubParsersAction") -> None:
     from .emulator.cli import add_emulate_command
 
     add_emulate_command(subparsers)
+
+
+@hookimpl
+def mattebox_backends() -> "Sequence[Backend]":
+    from .backend import AliyunBackend
+
+    return [AliyunBackend()]
+
+
+@hookimpl
+def mattebox_doctor() -> "Sequence[tuple[str, str]]":
+    from .doctor import doctor_lines
+
+    return doctor_lines()

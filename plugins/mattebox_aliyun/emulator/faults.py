@@ -16,6 +16,7 @@ kind                   effect
 ``process_failed``     a submitted job ends in PROCESS_FAILED (``InternalServerError.Algo``)
 ``timeout_failed``     a submitted job ends in TIMEOUT_FAILED
 ``limit_retry_failed`` a submitted job ends in LIMIT_RETRY_FAILED
+``code=CODE``          RPC answers the service error CODE with its HTTP status
 =====================  ==================================================================
 """
 
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 __all__ = ["FAULT_KINDS", "FaultPlan", "FaultRule"]
 
 FAULT_KINDS = ("busy", "throttling", "disconnect", "slow", "drop", "oss_disconnect", "process_failed",
-               "timeout_failed", "limit_retry_failed")
+               "timeout_failed", "limit_retry_failed", "code")
 
 
 @dataclass
@@ -40,16 +41,20 @@ class FaultRule:
     rate: float = 0.0
     count: int = 0
     actions: frozenset[str] | None = None
+    code: str | None = None  # for kind "code": the error to answer
 
     @classmethod
     def parse(cls, spec: str) -> "FaultRule":
         """``KIND[:RATE|:Nx][@Action,Action]``; raises ``ValueError`` naming the valid kinds."""
         text, _, actions = spec.strip().partition("@")
         kind, _, amount = text.partition(":")
-        kind = kind.strip().lower().replace("-", "_")
+        kind, _, code = kind.strip().partition("=")
+        kind = kind.lower().replace("-", "_")
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; kinds: {', '.join(FAULT_KINDS)}")
-        rule = cls(kind, actions=frozenset(a.strip() for a in actions.split(",") if a.strip()) or None)
+        if (kind == "code") != bool(code):
+            raise ValueError("give the error code as code=CODE (and only for that kind)")
+        rule = cls(kind, actions=frozenset(a.strip() for a in actions.split(",") if a.strip()) or None, code=code or None)
         amount = amount.strip() or "1x"
         if amount.endswith("x"):
             rule.count = int(amount[:-1])
@@ -60,7 +65,10 @@ class FaultRule:
         return rule
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "rate": self.rate, "count": self.count, "actions": sorted(self.actions or [])}
+        data = {"kind": self.kind, "rate": self.rate, "count": self.count, "actions": sorted(self.actions or [])}
+        if self.code:
+            data["code"] = self.code
+        return data
 
 
 @dataclass
@@ -81,7 +89,10 @@ class FaultPlan:
             self.rules = list(rules)
 
     def pick(self, kinds: tuple[str, ...], action: str | None = None) -> str | None:
-        """The fault (one of ``kinds``) to inject into this request, if any; counted when returned."""
+        """The fault (one of ``kinds``) to inject into this request, if any; counted when returned.
+
+        A ``code`` rule is returned as ``code=CODE``.
+        """
         with self._lock:
             for rule in self.rules:
                 if rule.kind not in kinds or (rule.actions is not None and action not in rule.actions):
@@ -91,7 +102,7 @@ class FaultPlan:
                 elif not (rule.rate > 0 and self._random.random() < rule.rate):
                     continue
                 self.injected[rule.kind] += 1
-                return rule.kind
+                return f"code={rule.code}" if rule.kind == "code" else rule.kind
         return None
 
     def snapshot(self) -> dict:

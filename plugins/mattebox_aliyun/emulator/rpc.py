@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
-from mattebox.errors import MatteboxError
+from mattebox.errors import MatteboxError, error_info
 from mattebox.limits import Limits
 from mattebox.tasks import Task
 
@@ -90,7 +90,10 @@ class RpcService:
         try:
             verified = self.auth.verify(req.method, req.path or "/", req.query, form, req.headers, req.body)
             fmt = verified.fmt
-            fault = self.faults.pick(("busy", "throttling", "slow"), verified.action)
+            fault = self.faults.pick(("busy", "throttling", "slow", "code"), verified.action)
+            if fault and fault.startswith("code="):
+                code = fault[5:]
+                raise ServiceError(error_info(code).http_status, code, f"{error_info(code).meaning} (injected).")
             if fault == "busy":
                 raise ServiceError(500, "InternalServerError.Busy", "The algorithm service is busy, please try again later.")
             if fault == "throttling":
