@@ -126,8 +126,10 @@ class RemoteJob:
                 if chunk["state"] in _RESUBMITTABLE:
                     log.warning("chunk %d (%s) is submitted again on resume: the service %s", chunk["index"], chunk["state"],
                                 "may bill it twice" if chunk["state"] in ("uncertain", "submitting") else "failed it")
-                    chunk["state"] = "prepared" if chunk.get("input_file") and os.path.exists(chunk["input_file"]) else "pending"
-                    chunk.pop("object", None)
+                    if chunk.get("input_url"):
+                        chunk["state"] = "uploaded"  # the uploaded input is reused (uploaded again if the service cannot read it)
+                    else:
+                        chunk["state"] = "prepared" if chunk.get("input_file") and os.path.exists(chunk["input_file"]) else "pending"
             self._save()
             return
         info = ctx.source
