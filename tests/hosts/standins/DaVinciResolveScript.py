@@ -4,6 +4,8 @@
 :func:`resolve_standin.new_resolve` and registered here), ``None`` when none runs, as the real module does.
 """
 
+from fusion_standin import UIDispatcher  # noqa: F401  (the real module is fusionscript, which has it)
+
 _running = {}
 
 

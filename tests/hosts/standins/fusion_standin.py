@@ -275,6 +275,15 @@ def choose(element_id: str, text: str):
     return action
 
 
+def type_text(element_id: str, text: str):
+    def action(window: Window) -> None:
+        element = window.Find(element_id)
+        assert element is not None and element._kind == "LineEdit", f"no LineEdit {element_id}"
+        element.Text = text
+
+    return action
+
+
 def close():
     def action(window: Window) -> None:
         window._fire(window._props.get("ID"), "Close")

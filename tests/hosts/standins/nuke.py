@@ -384,7 +384,7 @@ class Node:
 
     def name(self) -> str:
         self._touch()
-        return self._knobs["name"]._value
+        return "Root" if self._class == "Root" else self._knobs["name"]._value
 
     def fullName(self) -> str:
         self._touch()
@@ -652,8 +652,7 @@ def delete(node: Node) -> None:
 
 def root() -> Node:
     if _session.root is None:
-        _session.root = Node("Root")
-        _session.root._knobs["name"]._value = "root"
+        _session.root = Node("Root")  # its "name" knob holds the script's path ("" until saved)
     return _session.root
 
 

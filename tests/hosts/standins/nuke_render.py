@@ -96,8 +96,9 @@ def _clamp_frame(node, frame: int) -> int | None:
 def _read(node, frame: int) -> np.ndarray:
     path = node["file"].value()
     f = _clamp_frame(node, frame)
-    if f is None:
-        raise RuntimeError("black frame outside the range: not modelled")
+    if f is None:  # before/after = black: a transparent frame of the first frame's size
+        shape = _read(node, node["first"].value()).shape
+        return np.zeros(shape, np.float32)
     if path.lower().endswith(MOVIE_EXTENSIONS):
         index = f - node["origfirst"].value()
         img = _movie_frame(path, index) if index >= 0 else None
