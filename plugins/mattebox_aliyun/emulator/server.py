@@ -90,6 +90,7 @@ class Emulator:
                               self.platform, own_hosts=self._own_hosts, oss_endpoint=lambda: self.endpoint,
                               offered=config.offered)
         self._server: ThreadingHTTPServer | None = None
+        self._port: int | None = None
         self._thread: threading.Thread | None = None
         self.requests = 0
 
@@ -99,17 +100,18 @@ class Emulator:
         handler = type("EmulatorHandler", (_Handler,), {"emulator": self})
         self._server = ThreadingHTTPServer((self.config.host, self.config.port), handler)
         self._server.daemon_threads = True
+        self._port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, name="aliyun-emulator", daemon=True)
         self._thread.start()
         log.info("Alibaba Cloud videoseg emulator on %s", self.url)
         return self
 
     def stop(self) -> None:
+        self.jobs.shutdown()  # running jobs see the cancel; queued ones never start
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
-        self.jobs.shutdown()
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -121,8 +123,9 @@ class Emulator:
 
     @property
     def port(self) -> int:
-        assert self._server is not None, "the emulator is not running"
-        return int(self._server.server_address[1])
+        if self._port is None:
+            raise RuntimeError("the emulator has not been started")
+        return self._port
 
     @property
     def endpoint(self) -> str:
