@@ -30,9 +30,10 @@ def write_chunk(info: MediaInfo, first: int, last: int, out_path: str, *, size: 
     options = {"preset": "veryfast", "crf": "14"}
     if max_bytes:
         seconds = max(count / float(rate), 0.04)
-        kbps = int(0.85 * max_bytes * 8 / seconds / 1000)
+        # the average rate plus one second of encoder buffer fits the budget on any chunk of a few seconds or more
+        kbps = int(0.8 * max_bytes * 8 / (seconds + 1.0) / 1000)
         if kbps < 100_000:  # above 100 Mbit/s the cap cannot bind at this quality (and x264 refuses huge values)
-            options.update({"maxrate": f"{kbps}k", "bufsize": f"{2 * kbps}k"})
+            options.update({"maxrate": f"{kbps}k", "bufsize": f"{kbps}k"})
     tmp = out_path + ".tmp.mp4"
     written = 0
     try:
