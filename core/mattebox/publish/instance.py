@@ -46,9 +46,13 @@ def clip_data(label, request, source_frames=None, problems=(), host=None):
 
 
 def add_clip_instance(context, name, data):
-    """Create the pyblish instance of one clip in ``context``, family ``mattebox``; returns it."""
+    """Create the pyblish instance of one clip in ``context``; returns it.
+
+    Its families are ``mattebox`` (every shared plugin) and ``mattebox.<kind>`` (``mattebox.keyed`` or
+    ``mattebox.matte``: integrators pick theirs).
+    """
     instance = context.create_instance(name, family=FAMILY)
-    instance.data["families"] = [FAMILY]
+    instance.data["families"] = [FAMILY, "{}.{}".format(FAMILY, data["request"].get("kind"))]
     instance.data["label"] = data["label"]
     instance.data["mattebox"] = data
     return instance

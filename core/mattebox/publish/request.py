@@ -44,8 +44,8 @@ class JobRequest(object):
     def __init__(self, task, source, output, kind="keyed", backend=None, frames=None, options=None, premultiply=False,
                  start_number=None, overwrite=False, job_id=None, label=None, log_dir=None):
         self.task = task
-        self.source = os.path.abspath(source)
-        self.output = os.path.abspath(output)
+        self.source = os.path.abspath(source) if source else ""
+        self.output = os.path.abspath(output) if output else ""
         self.kind = kind
         self.backend = backend or None
         self.frames = None if frames is None else (int(frames[0]), int(frames[1]))
@@ -54,7 +54,7 @@ class JobRequest(object):
         self.start_number = start_number
         self.overwrite = bool(overwrite)
         self.job_id = job_id or new_job_id()
-        self.label = label or os.path.basename(source)
+        self.label = label or os.path.basename(self.source) or "clip"
         self.log_dir = log_dir or os.path.join(os.path.dirname(self.output), ".mattebox")
 
     @property

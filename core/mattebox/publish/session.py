@@ -99,15 +99,18 @@ class PublishSession(object):
     :param on_message: called on the main thread with ``(job, message)`` for every runtime message.
     :param on_job_started: called with ``(instance, job)`` right after a job started (hosts record it
         in their scene file to find it again after a restart).
+    :param context_data: more entries for ``context.data["mattebox"]``, e.g. ``{"host_api": module}``: host
+        plugins are loaded by path and cannot import their add-on's modules by a fixed name.
     """
 
-    def __init__(self, client, host, settings=None, plugins=None, on_message=None, on_job_started=None):
+    def __init__(self, client, host, settings=None, plugins=None, on_message=None, on_job_started=None, context_data=None):
         import pyblish.api
 
         self.client = client
         self.host = host
         self.context = pyblish.api.Context()
-        self.context.data["mattebox"] = {"session": self, "host": host, "settings": dict(settings or {})}
+        self.context.data["mattebox"] = dict(context_data or {})
+        self.context.data["mattebox"].update(session=self, host=host, settings=dict(settings or {}))
         self.report = PublishReport()
         self.jobs = {}
         self.finished = False

@@ -7,8 +7,10 @@ import time
 
 import pytest
 
-from conftest import HOST_PLUGINS
+from pathlib import Path
 from mattebox.publish import PublishSession, install, uninstall
+
+HOST_PLUGINS = Path(__file__).resolve().parent / "host_plugins"
 
 
 def _clip(tmp_path, source, label, *, backend="index", frames=(0, 9), output="keyed.mov", **request):

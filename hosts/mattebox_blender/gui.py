@@ -1,0 +1,88 @@
+"""The VSE sidebar panel (category "mattebox") and the progress bar in the status bar."""
+
+import json
+
+import bpy
+
+from .api import ledger
+from .api.publish import selected_strip_names
+
+
+class MATTEBOX_PT_sequencer(bpy.types.Panel):
+    bl_label = "mattebox"
+    bl_space_type = "SEQUENCE_EDITOR"
+    bl_region_type = "UI"
+    bl_category = "mattebox"
+
+    def draw(self, context):
+        layout = self.layout
+        settings = context.scene.mattebox
+        ui = context.window_manager.mattebox
+        col = layout.column()
+        col.prop(settings, "task", expand=True)
+        col.prop(settings, "output")
+        if settings.output != "matte":
+            col.prop(settings, "keyed_format")
+            col.prop(settings, "mute_source")
+        col.prop(settings, "backend")
+        names = selected_strip_names(context)
+        row = layout.row()
+        row.scale_y = 1.4
+        op = row.operator("mattebox.run", text="{} ({} strip{})".format(
+            dict((t[0], t[1]) for t in _task_items())[settings.task], len(names), "" if len(names) == 1 else "s"), icon="PLAY")
+        op.task = settings.task
+        op.output = settings.output
+        op.keyed_format = settings.keyed_format
+        op.backend = settings.backend
+        op.mute_source = settings.mute_source
+        if ui.state != "IDLE":
+            layout.progress(factor=ui.progress, text=ui.status or ui.state.title())
+            layout.label(text="Esc cancels", icon="CANCEL")
+        elif ui.last_report:
+            _draw_report(layout, ui.last_report)
+        waiting = sum(len(ledger.entries(scene)) for scene in bpy.data.scenes)
+        if waiting:
+            box = layout.box()
+            box.label(text="{} job(s) started from this file earlier".format(waiting), icon="TIME")
+            box.operator("mattebox.integrate_finished")
+
+
+def _task_items():
+    from .properties import TASKS
+
+    return TASKS
+
+
+def _draw_report(layout, raw):
+    try:
+        report = json.loads(raw)
+    except ValueError:
+        return
+    box = layout.box()
+    if report.get("cancelled"):
+        box.label(text="Cancelled", icon="CANCEL")
+    for item in report.get("integrated", [])[:8]:
+        box.label(text="{}: {} in channel {}".format(item["strip"], item["kind"], item["channel"]), icon="CHECKMARK")
+    for error in report.get("errors", [])[:8]:
+        box.label(text="{}: {}".format(error.get("code"), error.get("message", "").splitlines()[0]), icon="ERROR")
+
+
+def draw_statusbar_progress(self, context):
+    """Appended to the status bar: a progress bar while a job runs."""
+    ui = context.window_manager.mattebox
+    if ui.state == "IDLE":
+        return
+    row = self.layout.row()
+    row.progress(factor=ui.progress, text=ui.status or "mattebox", type="BAR")
+    row.label(text="Esc: cancel")
+
+
+classes = (MATTEBOX_PT_sequencer,)
+
+
+def register_statusbar():
+    bpy.types.STATUSBAR_HT_header.append(draw_statusbar_progress)
+
+
+def unregister_statusbar():
+    bpy.types.STATUSBAR_HT_header.remove(draw_statusbar_progress)

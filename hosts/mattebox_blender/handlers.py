@@ -1,0 +1,46 @@
+"""File handlers: when a .blend opens, notice the jobs it started earlier and offer to integrate the finished ones."""
+
+import bpy
+from bpy.app.handlers import persistent
+
+from .api import ledger
+
+_NOTICE_DELAY_S = 1.0
+
+
+def _waiting_jobs():
+    return sum(len(ledger.entries(scene)) for scene in bpy.data.scenes)
+
+
+def _show_notice():
+    wm = bpy.context.window_manager
+    count = wm.mattebox.pending
+    if not count or not wm.windows:
+        return None
+
+    def draw(menu, context):
+        menu.layout.label(text="{} mattebox job(s) were started from this file before it was closed.".format(count))
+        menu.layout.operator("mattebox.integrate_finished", icon="IMPORT")
+
+    wm.popup_menu(draw, title="mattebox", icon="TIME")
+    return None
+
+
+@persistent
+def on_load_post(*_args):
+    """Count the jobs this file is waiting for; in the UI, offer to integrate them."""
+    wm = bpy.context.window_manager
+    wm.mattebox.pending = _waiting_jobs()
+    wm.mattebox.state = "IDLE"
+    wm.mattebox.last_report = ""
+    if wm.mattebox.pending and not bpy.app.background:
+        bpy.app.timers.register(_show_notice, first_interval=_NOTICE_DELAY_S)
+
+
+def register_handlers():
+    bpy.app.handlers.load_post.append(on_load_post)
+
+
+def unregister_handlers():
+    if on_load_post in bpy.app.handlers.load_post:
+        bpy.app.handlers.load_post.remove(on_load_post)

@@ -1,0 +1,211 @@
+"""Operators: process the selected strips (modal with progress and Esc, or blocking), integrate jobs finished
+while Blender was closed, and check the runtime setup.
+
+The job runs in the runtime's own process. ``MATTEBOX_OT_run.invoke`` starts a publish and a timer;
+each timer tick runs :meth:`StripPublish.step` on the main thread (the only thread that touches bpy
+data), which returns within a few milliseconds while a job runs. ``execute`` runs the same publish
+blocking: scripts, and Blender in background mode, get the result when the call returns.
+"""
+
+import json
+import logging
+
+import bpy
+from bpy.props import BoolProperty, EnumProperty, StringProperty
+
+from mattebox.publish import PublishError, RuntimeClient
+
+from . import preferences
+from .api import compat, ledger
+from .api.integrate import integrate_output
+from .api.publish import StripPublish, default_output_dir, selected_strip_names
+from .properties import KEYED_FORMAT_CHOICES, OUTPUT_CHOICES, TASKS
+
+log = logging.getLogger(__name__)
+
+TIMER_S = 0.1
+STEP_BUDGET_S = 0.01  # plugins run between timer ticks only while no job is running; keep each tick short
+
+
+def _set_state(context, state, progress=None, status=None):
+    ui = context.window_manager.mattebox
+    ui.state = state
+    if progress is not None:
+        ui.progress = progress
+    if status is not None:
+        ui.status = status
+
+
+class MATTEBOX_OT_run(bpy.types.Operator):
+    """Make a keyed layer or a matte of each selected strip with the mattebox runtime (Esc cancels)"""
+
+    bl_idname = "mattebox.run"
+    bl_label = "Run mattebox"
+    bl_options = {"REGISTER", "UNDO"}
+
+    task: EnumProperty(name="Task", items=TASKS, default="greenscreen")
+    output: EnumProperty(name="Output", items=OUTPUT_CHOICES, default="DEFAULT")
+    backend: StringProperty(name="Backend", default="", description="Empty: the preferences' default, else the task's")
+    keyed_format: EnumProperty(name="Format", items=KEYED_FORMAT_CHOICES, default="DEFAULT")
+    mute_source: BoolProperty(name="Hide source", default=True)
+
+    _publish = None
+    _timer = None
+
+    @classmethod
+    def poll(cls, context):
+        if context.window_manager.mattebox.state != "IDLE":
+            cls.poll_message_set("A mattebox job is running (Esc cancels it)")
+            return False
+        if not selected_strip_names(context):
+            cls.poll_message_set("Select one or more movie or image strips")
+            return False
+        return True
+
+    def _make_publish(self, context):
+        prefs = preferences.get(context)
+        output = prefs.default_output if self.output == "DEFAULT" else self.output
+        keyed_format = prefs.keyed_format if self.keyed_format == "DEFAULT" else self.keyed_format
+        return StripPublish(
+            compat.sequencer_scene(context), selected_strip_names(context), self.task, output,
+            backend=self.backend or prefs.default_backend, runtime=prefs.runtime_path,
+            output_dir=default_output_dir(prefs.output_dir), keyed_format=keyed_format, mute_source=self.mute_source,
+        )
+
+    def execute(self, context):
+        try:
+            publish = self._make_publish(context)
+        except PublishError as exc:
+            return self._failed_to_start(context, exc)
+        _set_state(context, "RUNNING", 0.0, "mattebox: starting")
+        try:
+            report = publish.run()
+        finally:
+            _set_state(context, "IDLE")
+        return self._finish(context, report)
+
+    def invoke(self, context, event):
+        if bpy.app.background:
+            return self.execute(context)
+        try:
+            self._publish = self._make_publish(context)
+        except PublishError as exc:
+            return self._failed_to_start(context, exc)
+        wm = context.window_manager
+        wm.progress_begin(0, 1000)
+        _set_state(context, "RUNNING", 0.0, "mattebox: starting")
+        self._timer = wm.event_timer_add(TIMER_S, window=context.window)
+        wm.modal_handler_add(self)
+        return {"RUNNING_MODAL"}
+
+    def modal(self, context, event):
+        if event.type == "ESC" and event.value == "PRESS":
+            self._publish.cancel()
+            _set_state(context, "CANCELLING")
+            return {"RUNNING_MODAL"}
+        if event.type != "TIMER" or event.timer is not self._timer:
+            return {"PASS_THROUGH"}
+        done = self._publish.step(STEP_BUDGET_S)
+        fraction, text = self._publish.progress()
+        context.window_manager.progress_update(int(fraction * 1000))
+        context.window_manager.mattebox.progress = fraction
+        context.window_manager.mattebox.status = text
+        if context.workspace is not None:
+            context.workspace.status_text_set(text + ("" if done else "   (Esc: cancel)"))
+        if not done:
+            return {"RUNNING_MODAL"}
+        self._quit(context)
+        return self._finish(context, self._publish.report)
+
+    def _quit(self, context):
+        wm = context.window_manager
+        if self._timer is not None:
+            wm.event_timer_remove(self._timer)
+            self._timer = None
+        wm.progress_end()
+        if context.workspace is not None:
+            context.workspace.status_text_set(None)
+        _set_state(context, "IDLE")
+
+    def _failed_to_start(self, context, error):
+        context.window_manager.mattebox.last_report = json.dumps({"ok": False, "cancelled": False, "instances": 0,
+                                                                   "errors": [dict(error.to_dict(), stage="start")], "integrated": []})
+        self.report({"ERROR"}, error.user_text())
+        return {"CANCELLED"}
+
+    def _finish(self, context, report):
+        ui = context.window_manager.mattebox
+        ui.last_report = json.dumps(report.to_dict())
+        ui.status = report.summary()
+        ui.progress = 1.0 if report.ok else ui.progress
+        if report.cancelled:
+            self.report({"WARNING"}, report.summary())
+        elif report.errors:
+            for error in report.errors:
+                log.error("%s", error.text())
+            self.report({"ERROR"}, report.summary() + "\n" + report.details())
+        else:
+            self.report({"INFO"}, report.summary())
+        return {"FINISHED"} if report.integrated else {"CANCELLED"}
+
+
+class MATTEBOX_OT_integrate_finished(bpy.types.Operator):
+    """Put the results of jobs started from this file (and finished while it was closed) on the timeline"""
+
+    bl_idname = "mattebox.integrate_finished"
+    bl_label = "Integrate finished jobs"
+    bl_options = {"REGISTER", "UNDO"}
+
+    def execute(self, context):
+        try:
+            client = RuntimeClient(explicit=preferences.get(context).runtime_path or None)
+        except PublishError as exc:
+            self.report({"ERROR"}, exc.user_text())
+            return {"CANCELLED"}
+        done, running, failed = [], 0, []
+        for scene in bpy.data.scenes:
+            for entry in ledger.entries(scene):
+                try:
+                    record = client.show_job(entry["job_id"])
+                    status = record["status"] if record else "MISSING"
+                    if status in ("QUEUING", "PROCESSING") and not record.get("interrupted"):
+                        running += 1
+                        continue
+                    if status != "PROCESS_SUCCESS":
+                        error = (record or {}).get("error") or {"code": "Job.NotFound", "message": "not in the job store"}
+                        raise PublishError(error.get("code", "Runtime.Failed"), "job {}: {}".format(entry["job_id"], error.get("message")))
+                    done.append(integrate_output(context, entry["host"], entry["request"]["kind"], record["outputs"]))
+                except PublishError as exc:
+                    failed.append(exc)
+                    log.error("%s", exc.user_text())
+                ledger.forget(scene, entry["job_id"])
+        context.window_manager.mattebox.pending = running
+        summary = "mattebox: {} job(s) integrated, {} still running, {} failed".format(len(done), running, len(failed))
+        context.window_manager.mattebox.last_report = json.dumps(
+            {"ok": not failed, "cancelled": False, "instances": len(done) + len(failed) + running, "integrated": done,
+             "errors": [dict(e.to_dict(), stage="integrate") for e in failed]})
+        self.report({"ERROR" if failed else "INFO"}, summary + "".join("\n" + e.user_text() for e in failed))
+        return {"FINISHED"} if done else {"CANCELLED"}
+
+
+class MATTEBOX_OT_check_setup(bpy.types.Operator):
+    """Run `mattebox doctor`: which runtime is used, its versions, codecs and backends"""
+
+    bl_idname = "mattebox.check_setup"
+    bl_label = "Check setup"
+
+    def execute(self, context):
+        ui = context.window_manager.mattebox
+        try:
+            client = RuntimeClient(explicit=preferences.get(context).runtime_path or None)
+            ok, text = client.doctor()
+        except PublishError as exc:
+            ui.doctor_output = exc.user_text()
+            self.report({"ERROR"}, exc.user_text())
+            return {"CANCELLED"}
+        ui.doctor_output = "runtime: {} (from {})\n{}".format(client.runtime.executable, client.runtime.origin, text)
+        self.report({"INFO"} if ok else {"WARNING"}, "mattebox: setup ok" if ok else "mattebox: doctor found problems")
+        return {"FINISHED"}
+
+
+classes = (MATTEBOX_OT_run, MATTEBOX_OT_integrate_finished, MATTEBOX_OT_check_setup)
