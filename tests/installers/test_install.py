@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from changes import BEGIN, END, InstallError
-from conftest import INSTALLERS, platform_environ, snapshot
+from install_helpers import INSTALLERS, platform_environ, snapshot
 from install import detect_hosts, run_install, run_uninstall
 from layout import Layout
 

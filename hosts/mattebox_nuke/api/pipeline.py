@@ -12,7 +12,7 @@ import mattebox.publish
 
 from .node import MENU_ENTRIES
 
-__all__ = ["NukeInstall", "install", "install_menu", "uninstall", "uninstall_menu"]
+__all__ = ["NukeInstall", "install", "install_menu", "publish_plugins", "uninstall", "uninstall_menu"]
 
 PLUGINS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plugins", "publish")
 MENU = "mattebox"
@@ -55,6 +55,21 @@ def uninstall_menu(handle):
         if not menu.items():
             nuke.menu("Nodes").removeItem(MENU)
     handle.menu_items = []
+
+
+def publish_plugins():
+    """mattebox's own plugins (shared and Nuke's) only: another pipeline's pyblish plugins in the same
+    session never run in a mattebox publish."""
+    import pyblish.api
+
+    from mattebox.publish.pipeline import REQUIRED_PLUGINS
+
+    plugins = pyblish.api.discover(paths=[mattebox.publish.shared_plugin_path(), PLUGINS])
+    missing = [name for name in REQUIRED_PLUGINS if name not in set(p.__name__ for p in plugins)]
+    if missing:
+        raise mattebox.publish.PublishError("Host.PluginMissing", "mattebox's pyblish plugins {{}} did not load".format(
+            ", ".join(missing)), hint="reinstall mattebox (python installers/install.py); the console names the failing file")
+    return plugins
 
 
 def uninstall(handle):

@@ -17,6 +17,7 @@ import nuke
 from mattebox.publish import PublishError, PublishSession, RuntimeClient, new_job_id
 
 from . import lib
+from .pipeline import publish_plugins
 
 __all__ = ["cancel_node", "run_node"]
 
@@ -71,7 +72,7 @@ class NodeRun(object):
 
     def run(self):
         task = nuke.ProgressTask("mattebox: {}".format(self.name))
-        session = PublishSession(self.client, "nuke", self.settings)
+        session = PublishSession(self.client, "nuke", self.settings, plugins=publish_plugins())
         last_status = last_cancel_check = 0.0
         try:
             while not session.step(budget=0.05):

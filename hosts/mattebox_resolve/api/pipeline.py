@@ -10,7 +10,7 @@ import os
 import mattebox.publish
 from mattebox.publish import PublishSession, RuntimeClient
 
-__all__ = ["OUTPUTS", "TARGETS", "TASKS", "install", "start_publish", "uninstall"]
+__all__ = ["OUTPUTS", "TARGETS", "TASKS", "install", "publish_plugins", "start_publish", "uninstall"]
 
 PLUGINS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plugins", "publish")
 TASKS = (("Person", "body"), ("Half body", "halfbody"), ("Key green screen", "greenscreen"))
@@ -21,6 +21,21 @@ TARGETS = (("Clip under the playhead", "playhead"), ("Clips selected in the medi
 def install():
     """Register the pyblish host ``resolve`` with the shared and the Resolve plugins."""
     return mattebox.publish.install("resolve", [PLUGINS])
+
+
+def publish_plugins():
+    """mattebox's own plugins (shared and Resolve's) only: another pipeline's pyblish plugins in the same
+    session never run in a mattebox publish."""
+    import pyblish.api
+
+    from mattebox.publish.pipeline import REQUIRED_PLUGINS
+
+    plugins = pyblish.api.discover(paths=[mattebox.publish.shared_plugin_path(), PLUGINS])
+    missing = [name for name in REQUIRED_PLUGINS if name not in set(p.__name__ for p in plugins)]
+    if missing:
+        raise mattebox.publish.PublishError("Host.PluginMissing", "mattebox's pyblish plugins {{}} did not load".format(
+            ", ".join(missing)), hint="reinstall mattebox (python installers/install.py); the console names the failing file")
+    return plugins
 
 
 def uninstall(handle):
@@ -35,4 +50,4 @@ def start_publish(resolve, task, output="keyed", target="playhead", backend=None
     """
     settings = {"resolve": resolve, "task": task, "output": output, "target": target, "backend": backend or None,
                 "options": dict(options or {}), "output_dir": output_dir}
-    return PublishSession(client or RuntimeClient(), "resolve", settings)
+    return PublishSession(client or RuntimeClient(), "resolve", settings, plugins=publish_plugins())

@@ -15,6 +15,8 @@ class CollectNode(pyblish.api.ContextPlugin):
     def process(self, context):
         from mattebox_nuke.api import lib
 
+        if "mattebox" not in context.data:
+            return  # another pipeline's publish (pyblish is shared in the host): not ours
         settings = context.data["mattebox"]["settings"]
         name = settings["node"]
         snap = lib.on_main_thread(lib.snapshot, name, settings)

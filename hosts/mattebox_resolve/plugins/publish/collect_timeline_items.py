@@ -17,6 +17,8 @@ class CollectTimelineItems(pyblish.api.ContextPlugin):
     def process(self, context):
         from mattebox_resolve.api import lib
 
+        if "mattebox" not in context.data:
+            return  # another pipeline's publish (pyblish is shared in the host): not ours
         settings = context.data["mattebox"]["settings"]
         resolve = settings["resolve"]
         project = lib.current_project(resolve)
