@@ -114,7 +114,8 @@ def test_step_never_waits_for_the_job(tmp_path, client, clip, host):
         time.sleep(0.02)
     assert session.report.ok, session.report.details()
     assert steps_while_running > 10  # the job took ~1.5 s and step() kept returning meanwhile
-    assert fractions == sorted(fractions) and 0 < fractions[len(fractions) // 2] < 1
+    assert fractions == sorted(fractions), fractions
+    assert any(0 < f < 1 for f in fractions), fractions  # progress was shown while the job ran
 
 
 def test_cancel_mid_publish(tmp_path, client, clip, host):
