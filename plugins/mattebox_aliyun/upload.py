@@ -24,7 +24,7 @@ import requests
 
 from mattebox.errors import MatteboxError
 
-from .client import RetryPolicy, RpcClient, parse_xml
+from .client import RetryPolicy, RpcClient, is_retryable_code, parse_xml
 from .credentials import Credentials
 from .endpoints import Endpoints, is_ip_endpoint
 
@@ -160,15 +160,15 @@ class TemporaryUploader:
         """Upload ``path``; a failed POST starts again with a fresh authorisation."""
         error: MatteboxError | None = None
         for attempt in range(self.attempts):
-            auth = self.rpc.call(self.endpoints.openplatform, "AuthorizeFileUpload", OPENPLATFORM_VERSION,
-                                 {"Product": "videoseg", "RegionId": "cn-shanghai"})
             try:
+                auth = self.rpc.call(self.endpoints.openplatform, "AuthorizeFileUpload", OPENPLATFORM_VERSION,
+                                     {"Product": "videoseg", "RegionId": "cn-shanghai"})
                 return self._post(auth, path, progress)
             except requests.RequestException as exc:
                 error = MatteboxError("InternalServerError", f"the temporary upload failed ({type(exc).__name__})",
                                       hint="check the network connection; mattebox retried")
             except MatteboxError as exc:
-                if not exc.code.startswith(("InternalServerError", "ServiceUnavailable", "RequestTimeout")):
+                if not is_retryable_code(exc.code):
                     raise
                 error = exc
             time.sleep(RetryPolicy().delay(attempt + 1, _rng))

@@ -38,9 +38,13 @@ def add_emulate_command(subparsers: argparse._SubParsersAction) -> None:
                    help="answer this segmentation action with InvalidAction.NotFound, as a dropped action (repeatable)")
     p.add_argument("--fault", action="append", default=[], metavar="KIND[:RATE|:Nx][@ACTIONS]",
                    help="inject a fault: busy, throttling, disconnect, slow, drop, oss_disconnect, process_failed, "
-                        "timeout_failed, limit_retry_failed (repeatable), e.g. busy:0.1 or drop:2x")
+                        "timeout_failed, limit_retry_failed, code=CODE (repeatable), e.g. busy:0.1, drop:2x, "
+                        "code=InvalidFile.Category:1x@SegmentVideoBody")
     p.add_argument("--slow", type=float, default=2.0, help="delay of the slow fault in seconds")
     p.add_argument("--seed", type=int, default=None, help="random seed of the faults")
+    p.add_argument("--engine", choices=("local", "luma"), default="local",
+                   help="what jobs run: local (mattebox's local backends: real mattes; default) or luma (no model: "
+                        "each frame's luma is its mask)")
     p.add_argument("--engine-backend", action="append", default=[], metavar="TASK=BACKEND",
                    help="local backend that processes a task's jobs (default body/halfbody=onnx, greenscreen=keyer)")
     p.add_argument("--workdir", default=None, help="keep objects here (default: a temporary folder)")
@@ -53,6 +57,7 @@ def cmd_emulate_aliyun(args: argparse.Namespace) -> int:
     from mattebox.tasks import Task
 
     from . import Account, Emulator, EmulatorConfig, FaultPlan, FaultRule
+    from .engine import LumaEngine
     from .rpc import ACTIONS
 
     secret = args.access_key_secret or os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
@@ -71,7 +76,7 @@ def cmd_emulate_aliyun(args: argparse.Namespace) -> int:
         accounts=[Account(args.access_key_id, secret, args.security_token)], host=args.host, port=args.port,
         workers=args.workers, queue_s=args.queue_time, processing_s=args.processing_time, result_ttl_s=args.result_ttl,
         offered=set(ACTIONS) - set(args.drop_action), faults=FaultPlan(rules, seed=args.seed, slow_s=args.slow),
-        engine_backends=engine_backends, workdir=args.workdir,
+        engine_backends=engine_backends, workdir=args.workdir, engine=LumaEngine() if args.engine == "luma" else None,
     )
     emulator = Emulator(config)
     stop = threading.Event()

@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import os
+import threading
 import time
 import urllib.parse
 import uuid
@@ -79,6 +80,8 @@ class RpcService:
         self.oss_endpoint = oss_endpoint
         self.offered = set(ACTIONS) if offered is None else set(offered)
         self.upload_ttl_s = upload_ttl_s
+        self.refusals: list[dict] = []  # segmentation calls answered with an error: {"Action", "Input", "Code"}
+        self._lock = threading.Lock()
 
     def handle(self, req: HttpRequest, form: dict[str, str]):
         """The response to one RPC request (or :data:`DISCONNECT`)."""
@@ -104,9 +107,17 @@ class RpcService:
             body, ctype = encode_body(f"{verified.action}Response", {"RequestId": request_id, **fields}, fmt)
             return HttpResponse(200, {"Content-Type": ctype, "x-acs-request-id": request_id}, body)
         except ServiceError as err:
+            if action in ACTIONS:
+                self._record_refusal(action, form, req, err.code)
             fields = {"RequestId": request_id, "HostId": _HOST_ID, "Code": err.code, "Message": err.message}
             body, ctype = encode_body("Error", fields, fmt)
             return HttpResponse(err.status, {"Content-Type": ctype, "x-acs-request-id": request_id, **err.headers}, body)
+
+    def _record_refusal(self, action: str, form: dict[str, str], req: HttpRequest, code: str) -> None:
+        url = form.get(ACTIONS[action].url_param) or req.query.get(ACTIONS[action].url_param) or ""
+        path = urllib.parse.unquote(urllib.parse.urlsplit(url).path).lstrip("/")
+        with self._lock:
+            self.refusals.append({"Action": action, "Input": path, "Code": code})
 
     # -- actions ----------------------------------------------------------------------------------
 

@@ -146,12 +146,13 @@ class Emulator:
     # -- introspection ---------------------------------------------------------------------------
 
     def stats(self) -> dict:
-        """What happened so far: submissions per input, jobs, billed seconds, injected faults."""
+        """What happened so far: submissions per input, jobs, billed seconds, refused submissions, injected faults."""
         jobs = self.jobs.jobs()
         return {
             "requests": self.requests,
             "submissions": dict(self.jobs.submissions),
             "billed_seconds": dict(self.jobs.billed_seconds),
+            "refusals": list(self.rpc.refusals),
             "jobs": [{"JobId": j.job_id, "Action": j.action, "Status": j.status, "Input": f"{j.input_object.bucket}/{j.input_object.key}",
                       "ErrorCode": j.error_code} for j in jobs],
             "faults": self.faults.snapshot(),

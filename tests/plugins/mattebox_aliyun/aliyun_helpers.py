@@ -44,36 +44,7 @@ def upload(emulator, path: str, key: str, bucket: str = "user-bucket", *, key_id
     return b.sign_url("GET", key, expires)
 
 
-class LumaEngine:
-    """An emulator engine that returns each frame's own luma as its mask (real decode and encode).
-
-    With the media factory's clips (the frame index drawn in bright blocks) the matte of every output
-    frame then names the source frame it came from, which proves frame-exact chunking and stitching.
-    """
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self, task, source: str, output: str, cancel) -> None:
-        import av
-
-        self.calls += 1
-        with av.open(source) as src, av.open(output, "w", format="mp4") as out:
-            ins = src.streams.video[0]
-            rate = ins.average_rate or 25
-            stream = out.add_stream("libx264", rate=rate)
-            stream.width, stream.height, stream.pix_fmt = ins.codec_context.width, ins.codec_context.height, "yuv420p"
-            stream.options = {"preset": "ultrafast", "crf": "8"}
-            tb = 1 / rate
-            for n, frame in enumerate(src.decode(ins)):
-                gray = frame.to_ndarray(format="gray")
-                picture = av.VideoFrame.from_ndarray(gray, format="gray").reformat(format="yuv420p")
-                picture.pts, picture.time_base = n, tb
-                for packet in stream.encode(picture):
-                    out.mux(packet)
-            for packet in stream.encode(None):
-                out.mux(packet)
-
+from mattebox_aliyun.emulator.engine import LumaEngine  # noqa: E402,F401  (re-exported for the tests)
 
 def read_matte_indices(path: str) -> list[int]:
     """The frame index each frame of a matte output shows (see :class:`LumaEngine`)."""

@@ -17,7 +17,7 @@ def test_emulate_command_serves_until_terminated(tmp_path, models_env):
     env.pop("ALIBABA_CLOUD_ACCESS_KEY_SECRET", None)
     proc = subprocess.Popen([sys.executable, "-m", "mattebox.cli.main", "emulate", "aliyun", "--port", "0",
                              "--access-key-id", "CLIKEY", "--access-key-secret", "CLISECRET", "--fault", "busy:1x",
-                             "--drop-action", "SegmentHalfBody"],
+                             "--drop-action", "SegmentHalfBody", "--engine", "luma"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = proc.stdout.readline()
