@@ -25,6 +25,7 @@ class MATTEBOX_PT_sequencer(bpy.types.Panel):
             col.prop(settings, "keyed_format")
             col.prop(settings, "mute_source")
         col.prop(settings, "backend")
+        col.prop(settings, "options")
         names = selected_strip_names(context)
         row = layout.row()
         row.scale_y = 1.4
@@ -35,6 +36,7 @@ class MATTEBOX_PT_sequencer(bpy.types.Panel):
         op.keyed_format = settings.keyed_format
         op.backend = settings.backend
         op.mute_source = settings.mute_source
+        op.options = settings.options
         if ui.state != "IDLE":
             layout.progress(factor=ui.progress, text=ui.status or ui.state.title())
             layout.label(text="Esc cancels", icon="CANCEL")

@@ -27,6 +27,28 @@ TIMER_S = 0.1
 STEP_BUDGET_S = 0.01  # plugins run between timer ticks only while no job is running; keep each tick short
 
 
+def parse_options(text):
+    """Backend options from ``name=value name2=value2`` or a JSON object; raises ``InvalidParameter``."""
+    text = (text or "").strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise PublishError("InvalidParameter", "backend options are not valid JSON: {}".format(exc))
+        if not isinstance(data, dict):
+            raise PublishError("InvalidParameter", "backend options must be a JSON object")
+        return {str(k): str(v) for k, v in data.items()}
+    options = {}
+    for token in text.split():
+        name, sep, value = token.partition("=")
+        if not sep or not name:
+            raise PublishError("InvalidParameter", "backend option {!r} is not name=value".format(token))
+        options[name.lstrip("-")] = value
+    return options
+
+
 def _set_state(context, state, progress=None, status=None):
     ui = context.window_manager.mattebox
     ui.state = state
@@ -48,6 +70,8 @@ class MATTEBOX_OT_run(bpy.types.Operator):
     backend: StringProperty(name="Backend", default="", description="Empty: the preferences' default, else the task's")
     keyed_format: EnumProperty(name="Format", items=KEYED_FORMAT_CHOICES, default="DEFAULT")
     mute_source: BoolProperty(name="Hide source", default=True)
+    options: StringProperty(name="Backend options", default="",
+                            description="Backend options: name=value pairs separated by spaces, or a JSON object")
 
     _publish = None
     _timer = None
@@ -68,7 +92,7 @@ class MATTEBOX_OT_run(bpy.types.Operator):
         keyed_format = prefs.keyed_format if self.keyed_format == "DEFAULT" else self.keyed_format
         return StripPublish(
             compat.sequencer_scene(context), selected_strip_names(context), self.task, output,
-            backend=self.backend or prefs.default_backend, runtime=prefs.runtime_path,
+            backend=self.backend or prefs.default_backend, options=parse_options(self.options), runtime=prefs.runtime_path,
             output_dir=default_output_dir(prefs.output_dir), keyed_format=keyed_format, mute_source=self.mute_source,
         )
 

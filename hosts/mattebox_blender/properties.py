@@ -45,6 +45,7 @@ class MatteboxSceneSettings(bpy.types.PropertyGroup):
     backend: StringProperty(name="Backend", default="", description="Backend name; empty: the preferences' default, else the task's default")
     mute_source: BoolProperty(name="Hide source", default=True,
                               description="Mute the source under a keyed layer, so the layer shows over what lies below")
+    options: StringProperty(name="Options", default="", description="Backend options: name=value pairs separated by spaces")
 
 
 class MatteboxWindowState(bpy.types.PropertyGroup):

@@ -60,9 +60,17 @@ def last_report():
 
 
 def run_operator(**props):
-    """Run ``bpy.ops.mattebox.run`` (synchronous in background mode); returns (result set, report dict)."""
-    result = bpy.ops.mattebox.run(**props)
-    return sorted(result), last_report()
+    """Run ``bpy.ops.mattebox.run`` (synchronous in background mode); returns (result, report dict).
+
+    An operator that reports an error raises ``RuntimeError`` in a script (Blender's rule): the result is
+    then ``["ERROR: <its message>"]``.
+    """
+    bpy.context.window_manager.mattebox.last_report = ""
+    try:
+        result = sorted(bpy.ops.mattebox.run(**props))
+    except RuntimeError as exc:
+        result = ["ERROR: " + str(exc)]
+    return result, last_report()
 
 
 def describe(strip):
