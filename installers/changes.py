@@ -111,10 +111,10 @@ class Changes:
         return any(e["path"] == path for e in self.entries)
 
     def save(self) -> None:
+        self._makedirs(os.path.dirname(self.manifest_path))  # first: the folders it creates are recorded too
         data = json.dumps({"version": 1, "info": self.info, "entries": self.entries}, indent=1, sort_keys=True) + "\n"
         if _read(self.manifest_path) == data:
             return
-        self._makedirs(os.path.dirname(self.manifest_path))
         tmp = self.manifest_path + ".tmp"
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(data)

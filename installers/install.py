@@ -104,8 +104,9 @@ def source_fingerprint(repo: str = REPO) -> str:
     for top in ("pyproject.toml", "core", "plugins", "hosts"):
         base = os.path.join(repo, top)
         paths = [base] if os.path.isfile(base) else sorted(
-            os.path.join(root, f) for root, dirs, files in os.walk(base) if "__pycache__" not in root for f in files
-            if f.endswith(SOURCE_EXTENSIONS))
+            os.path.join(root, f) for root, dirs, files in os.walk(base)
+            if not any(part == "__pycache__" or part.endswith(".egg-info") for part in root.split(os.sep))
+            for f in files if f.endswith(SOURCE_EXTENSIONS))  # not the build's own by-products (egg-info)
         for path in paths:
             digest.update(os.path.relpath(path, repo).encode())
             with open(path, "rb") as fh:
@@ -216,16 +217,54 @@ def install_nuke(layout: Layout, changes: Changes, repo: str = REPO) -> None:
     changes.add_block(os.path.join(layout.nuke_home, "init.py"), nuke_init_block(layout))
 
 
+def _folders(root: str) -> set:
+    return {folder for folder, _, _ in os.walk(root)} if os.path.isdir(root) else set()
+
+
+def _fingerprint(paths: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for base in paths:
+        files = [base] if os.path.isfile(base) else sorted(
+            os.path.join(root, f) for root, _, names in os.walk(base) if "__pycache__" not in root for f in names)
+        for path in files:
+            digest.update(os.path.relpath(path, REPO).encode())
+            with open(path, "rb") as fh:
+                digest.update(hashlib.sha256(fh.read()).digest())
+    return digest.hexdigest()
+
+
 def install_blender(layout: Layout, changes: Changes, repo: str = REPO) -> None:
-    """The Blender extension, through ``installers/blender_extension.py`` (it knows Blender's extension folders)."""
+    """The Blender extension, through ``installers/blender_extension.py`` (it knows Blender's extension folders).
+
+    Skipped when the same sources are already installed; the folders it creates are recorded for uninstall.
+    """
     try:
         import blender_extension
     except ImportError:
         raise InstallError("Blender: installers/blender_extension.py is missing from this checkout") from None
-    installed = blender_extension.install_for_user(layout.blender_config_dir, environ=layout.environ)
+    fingerprint = _fingerprint([os.path.join(repo, "hosts", "mattebox_blender"), os.path.join(repo, "core", "mattebox", "publish"),
+                                os.path.join(repo, "core", "mattebox", "__init__.py"), os.path.join(HERE, "blender_extension.py"),
+                                os.path.join(HERE, "host_wheel.py")])
+    recorded = changes.info.get("blender") or {}
+    if recorded.get("fingerprint") == fingerprint and all(os.path.exists(p) for p in recorded.get("paths", [])):
+        changes.report(f"unchanged Blender extension in {layout.blender_config_dir}")
+        return
+    folders_before = _folders(layout.blender_config_dir)
+    try:
+        installed = blender_extension.install_for_user(layout.blender_config_dir, environ=layout.environ)
+    except blender_extension.ExtensionError as exc:
+        raise InstallError(f"Blender: {exc}") from None
+    trees = [p for p in installed if os.path.isdir(p)]
     for path in installed:
-        changes.adopt_tree(path) if os.path.isdir(path) else changes.entries.append({"kind": "file", "path": path})
-        changes.report(f"installed the Blender extension in {path}")
+        if path in trees:
+            changes.adopt_tree(path)
+        elif not changes.owns(path):
+            changes.entries.append({"kind": "file", "path": path})
+    for folder in sorted(_folders(layout.blender_config_dir) - folders_before):
+        if not any(folder == t or folder.startswith(t + os.sep) for t in trees) and not changes.owns(folder):
+            changes.entries.append({"kind": "dir", "path": folder})
+    changes.info["blender"] = {"fingerprint": fingerprint, "paths": sorted(set(recorded.get("paths", [])) | set(installed))}
+    changes.report(f"installed the Blender extension in {layout.blender_config_dir}")
 
 
 INSTALLERS = {"resolve": install_resolve, "nuke": install_nuke, "blender": install_blender}

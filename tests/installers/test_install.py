@@ -134,3 +134,21 @@ def test_command_line_install_and_uninstall(tmp_path, runtime):
     gone = subprocess.run(command[:2] + ["--platform", "win32", "--uninstall"], env=env, capture_output=True, text=True, timeout=60)
     assert gone.returncode == 0, gone.stderr
     assert [p.name for p in home.iterdir()] == []
+
+
+def test_blender_extension_is_installed_once_and_removed(layout, runtime):
+    version_dir = os.path.join(layout.blender_config_dir, "4.2")  # what a Blender 4.2 that ran once leaves
+    os.makedirs(os.path.join(version_dir, "config"))
+    before = snapshot(layout.home_path())
+    lines = _install(layout, runtime, hosts=("blender",))
+    extension = os.path.join(version_dir, "extensions", "user_default", "mattebox")
+    assert os.path.isfile(os.path.join(extension, "blender_manifest.toml"))
+    site = os.path.join(version_dir, "extensions", ".local", "lib", "python3.11", "site-packages")
+    assert os.path.isfile(os.path.join(site, "mattebox", "publish", "session.py"))
+    assert os.path.isfile(os.path.join(site, "pyblish", "api.py"))
+    assert not os.path.exists(layout.host_lib_dir)  # Blender's extension carries its own host packages
+    installed = snapshot(layout.home_path())
+    lines = _install(layout, runtime, hosts=("blender",))
+    assert snapshot(layout.home_path()) == installed, lines
+    run_uninstall(layout, report=lambda line: None)
+    assert snapshot(layout.home_path()) == before
