@@ -1,0 +1,65 @@
+"""The keyed foreground's colour: despill done on the Y'CbCr planes, then one conversion to RGB.
+
+Despill lowers the screen channel to a limit made of the other two (``average``, ``max``, ``min``,
+as in :func:`mattebox.matte.despill`). Lowering one R'G'B' channel by ``s`` moves Y', Cb and Cr by
+fixed multiples of ``s``, so the spill is measured at chroma resolution (where 4:2:0 colour lives),
+the chroma planes are corrected there, and luma gets the upsampled correction: a few cheap plane
+operations instead of despilling a full-resolution RGB image.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix, ycbcr_to_rgb
+
+from .screen import SCREEN_CHANNEL
+
+__all__ = ["despilled_rgb", "spill_amount"]
+
+
+def spill_amount(rgb_half: np.ndarray, screen: str, method: str, strength: float) -> np.ndarray | None:
+    """How far the screen channel exceeds its limit (uint8 codes at chroma resolution), or ``None``."""
+    if method == "none" or strength <= 0:
+        return None
+    k, o1, o2 = SCREEN_CHANNEL[screen]
+    key, c1, c2 = rgb_half[..., k], rgb_half[..., o1], rgb_half[..., o2]
+    if method == "average":
+        limit = cv2.addWeighted(c1, 0.5, c2, 0.5, 0.0)
+    elif method == "max":
+        limit = cv2.max(c1, c2)
+    elif method == "min":
+        limit = cv2.min(c1, c2)
+    else:
+        raise ValueError(f"unknown despill method {method!r}")
+    spill = cv2.subtract(key, limit)
+    if strength < 1.0:
+        spill = cv2.convertScaleAbs(spill, alpha=strength)
+    return spill
+
+
+def _plane_coefficients(screen: str, restore_luma: float, color: ColorInfo) -> np.ndarray:
+    """(ΔY', ΔCb, ΔCr) per code of spill removed: the screen channel −1, the others +restore/2."""
+    k, o1, o2 = SCREEN_CHANNEL[screen]
+    delta = np.zeros(3, np.float64)
+    delta[k] = -1.0
+    delta[o1] = delta[o2] = 0.5 * restore_luma
+    return rgb_to_ycbcr_matrix(color)[:, :3].astype(np.float64) @ delta
+
+
+def despilled_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, rgb_half: np.ndarray, color: ColorInfo, *,
+                  screen: str, method: str, strength: float = 1.0, restore_luma: float = 0.0) -> np.ndarray | None:
+    """The despilled foreground as R'G'B' uint8 at full resolution, or ``None`` for ``method='none'``."""
+    spill = spill_amount(rgb_half, screen, method, strength)
+    if spill is None:
+        return None
+    dy, dcb, dcr = _plane_coefficients(screen, restore_luma, color)
+    cb2 = cv2.addWeighted(cb, 1.0, spill, float(dcb), 0.0)
+    cr2 = cv2.addWeighted(cr, 1.0, spill, float(dcr), 0.0)
+    if abs(dy) > 1e-6:
+        spill_full = spill if spill.shape == y.shape else cv2.resize(spill, (y.shape[1], y.shape[0]), interpolation=cv2.INTER_LINEAR)
+        y2 = cv2.addWeighted(y, 1.0, spill_full, float(dy), 0.0)
+    else:
+        y2 = y
+    return ycbcr_to_rgb(y2, cb2, cr2, color)

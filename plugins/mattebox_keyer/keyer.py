@@ -1,0 +1,252 @@
+"""The green/blue-screen keying algorithm, on numpy arrays (no PyAV): Y'CbCr planes in, matte out.
+
+Per frame, at chroma resolution (where 4:2:0 colour lives):
+
+1. Y'CbCr → R'G'B' with the clip's own matrix, then → linear light through a lookup table
+   (light mixes linearly: a hair over a screen is a linear blend of the two).
+2. Colour difference ``d`` (the screen channel minus the others); the screen's own ``d`` per pixel
+   comes from a clean plate estimated at an eighth of the size (:mod:`.screen`), so uneven lighting
+   does not leak into the matte; ``α = 1 − d / d_screen``.
+3. Solid regions (thicker than the core size, above the core threshold) are clipped to opaque:
+   greenish clothing stays solid while thin or soft structures keep their values.
+4. In the soft band around them, the foreground colour is estimated from the nearby solid pixels
+   and the matting equation ``I = αF + (1−α)B`` is solved by projection where the pixel really is
+   such a mix (the colour difference alone over-keys warm colours and under-keys spill).
+5. Clip black from the screen's measured noise, then :mod:`.upsample` restores full-resolution
+   detail from the luma plane; despill works on the chroma planes (:mod:`.foreground`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
+
+from mattebox.matte.refine import choke, feather
+
+from .foreground import despilled_rgb
+from .screen import detect_screen, push_pull, screen_difference, screen_plate
+from .settings import KeyerSettings
+from .upsample import upsample_matte
+
+__all__ = ["HalfMatte", "Keyer", "srgb_to_linear_lut"]
+
+log = logging.getLogger(__name__)
+
+
+def _srgb_to_linear(v: np.ndarray) -> np.ndarray:
+    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+
+
+def srgb_to_linear_lut() -> np.ndarray:
+    """256-entry float32 table: sRGB code value → linear light."""
+    return _srgb_to_linear(np.arange(256, dtype=np.float64) / 255.0).astype(np.float32)
+
+
+_LUT_LINEAR = srgb_to_linear_lut()
+_LUT_ENCODED = (np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
+_NOISE_MEMORY = 0.8  # share of the previous frames' noise estimate kept (steadies clip black)
+_MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze over the screen
+_CLOSE = True
+_HOLE_LEVEL = 0.2  # matte level above which a hole enclosed by solid foreground is foreground, not screen
+
+
+@dataclass
+class HalfMatte:
+    """The matte of one frame at chroma resolution, with what finishing it needs."""
+
+    alpha: np.ndarray  # float32 (h, w) 0..1
+    luma_half: np.ndarray  # uint8 (h, w)
+    rgb_half: np.ndarray  # uint8 (h, w, 3) R'G'B' at chroma resolution
+    screen: str
+
+
+@dataclass
+class _ClipState:
+    screen: str | None = None
+    reference: np.ndarray | None = None  # linear RGB of the screen
+    noise: float | None = None
+    frames: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class Keyer:
+    """Keys the frames of one clip, in order; keeps what it learns about the screen between frames.
+
+    :param settings: the parameters (defaults key a usual green or blue screen without tuning).
+    """
+
+    def __init__(self, settings: KeyerSettings | None = None) -> None:
+        self.settings = settings or KeyerSettings()
+        self._state = _ClipState()
+        s = self.settings
+        if s.screen_color != "auto":
+            rgb = np.asarray(s.screen_color, np.float64) / 255.0
+            lin = _srgb_to_linear(rgb) if s.linear else rgb
+            self._state.reference = lin.astype(np.float32)
+
+    @property
+    def screen(self) -> str | None:
+        """``green`` or ``blue`` once known (given, or detected on the first frame)."""
+        return self._state.screen
+
+    @property
+    def noise(self) -> float | None:
+        """The screen's matte noise (standard deviation) measured so far."""
+        return self._state.noise
+
+    # -- step 1: linear light at chroma resolution ------------------------------------------------
+    def _linear(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        h2, w2 = cb.shape
+        luma_half = y if y.shape == (h2, w2) else cv2.resize(y, (w2, h2), interpolation=cv2.INTER_AREA)
+        rgb = cv2.transform(cv2.merge([luma_half, cb, cr]), ycbcr_to_rgb_matrix(color))
+        src = rgb
+        if self.settings.denoise > 0:
+            k = 2 * int(self.settings.denoise) + 1
+            src = cv2.blur(rgb, (k, k))
+        lin = cv2.LUT(src, _LUT_LINEAR if self.settings.linear else _LUT_ENCODED)
+        return lin, rgb, luma_half
+
+    def _know_screen(self, lin_small: np.ndarray) -> str:
+        st, s = self._state, self.settings
+        if st.screen is None:
+            detected, colour = detect_screen(lin_small)
+            st.screen = detected if s.screen == "auto" else s.screen
+            if st.reference is None:
+                st.reference = colour if st.screen == detected else detect_screen_colour(lin_small, st.screen)
+            log.info("keyer: %s screen, reference colour (linear) %s", st.screen, np.round(st.reference, 3).tolist())
+        return st.screen
+
+    def key(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> tuple[np.ndarray, np.ndarray | None]:
+        """Matte (float32, luma's size) and despilled foreground (R'G'B' uint8 or ``None``) of one frame."""
+        half = self.estimate(y, cb, cr, color)
+        return self.finish_matte(half, half.alpha, y, cb, cr, color)
+
+    def finish_matte(self, half: "HalfMatte", alpha_half: np.ndarray, y: np.ndarray, cb: np.ndarray, cr: np.ndarray,
+                     color: ColorInfo) -> tuple[np.ndarray, np.ndarray | None]:
+        """Full-resolution matte from ``alpha_half`` (the estimate, possibly smoothed), and the foreground."""
+        s = self.settings
+        alpha = upsample_matte(alpha_half, y, half.luma_half, s.upsample)
+        if s.choke:
+            alpha = choke(alpha, s.choke)
+        if s.feather:
+            alpha = feather(alpha, s.feather)
+        fg = despilled_rgb(y, cb, cr, half.rgb_half, color, screen=half.screen, method=s.despill,
+                           strength=s.despill_strength, restore_luma=s.restore_luma)
+        return alpha, fg
+
+    # -- steps 2-5 ---------------------------------------------------------------------------------
+    def estimate(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> HalfMatte:
+        """The frame's matte at chroma resolution (call :meth:`finish_matte` for full resolution)."""
+        s, st = self.settings, self._state
+        lin, rgb_half, luma_half = self._linear(y, cb, cr, color)
+        h2, w2 = lin.shape[:2]
+        small = (max(8, w2 // 4), max(8, h2 // 4))
+        lin_small = cv2.resize(lin, small, interpolation=cv2.INTER_AREA)
+        screen = self._know_screen(lin_small)
+        d = screen_difference(lin, screen, s.screen_balance)
+        d_small = cv2.resize(d, small, interpolation=cv2.INTER_AREA)
+        ref = st.reference if st.reference is not None else np.array([0.05, 0.4, 0.08], np.float32)
+        d_ref = float(screen_difference(ref.reshape(1, 1, 3), screen, s.screen_balance)[0, 0])
+        if s.clean_plate:
+            plate, d_plate, mask = screen_plate(d_small, lin_small, (ref, d_ref))
+        else:
+            plate = np.broadcast_to(ref, (small[1], small[0], 3)).astype(np.float32)
+            d_plate = np.full(d_small.shape, d_ref, np.float32)
+            mask = (d_small > 0.6 * d_ref).astype(np.float32)
+        d_screen = cv2.resize(d_plate, (w2, h2), interpolation=cv2.INTER_LINEAR)
+        np.maximum(d_screen, 1e-4, out=d_screen)
+        alpha_cd = 1.0 - d / d_screen
+        clip_black = self._clip_black(alpha_cd, mask)
+        alpha, core = self._solid(alpha_cd)
+        if s.edge_refine:
+            self._refine_band(alpha, alpha_cd, core, lin, plate, clip_black)
+        if clip_black > 0:
+            alpha -= clip_black
+            alpha *= 1.0 / (1.0 - clip_black)
+        np.clip(alpha, 0.0, 1.0, out=alpha)
+        st.frames += 1
+        return HalfMatte(alpha=alpha, luma_half=luma_half, rgb_half=rgb_half, screen=screen)
+
+    def _clip_black(self, alpha_cd: np.ndarray, mask_small: np.ndarray) -> float:
+        s, st = self.settings, self._state
+        if s.clip_black != "auto":
+            return float(s.clip_black)
+        h2, w2 = alpha_cd.shape
+        mask = cv2.resize(mask_small, (w2, h2), interpolation=cv2.INTER_NEAREST) > 0.5
+        sample = alpha_cd[::2, ::2][mask[::2, ::2]]
+        if sample.size >= 64:
+            sigma = 1.4826 * float(np.median(np.abs(sample)))
+            st.noise = sigma if st.noise is None else _NOISE_MEMORY * st.noise + (1 - _NOISE_MEMORY) * sigma
+        return float(min(0.25, max(_MIN_CLIP_BLACK, 3.0 * (st.noise if st.noise is not None else 0.01))))
+
+    def _core_radius(self, h2: int) -> int:
+        size = self.settings.core_size
+        if size > 0:
+            return max(1, int(round(size / 2.0)))  # given in full-resolution pixels
+        return max(2, int(round(3.0 * h2 / 360.0)))
+
+    def _solid(self, alpha_cd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        s = self.settings
+        r = self._core_radius(alpha_cd.shape[0])
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+        solid = (alpha_cd > s.core_threshold).astype(np.uint8)
+        opened = cv2.dilate(cv2.erode(solid, kernel), kernel)
+        if _CLOSE:
+            opened = cv2.erode(cv2.dilate(opened, kernel), kernel)
+        # holes inside the solid core that are not screen (a dull patch of a greenish shirt) are solid too
+        outside = cv2.copyMakeBorder(1 - opened, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
+        cv2.floodFill(outside, None, (0, 0), 2, flags=4)
+        enclosed = outside[1:-1, 1:-1] == 1
+        opened[enclosed & (alpha_cd > _HOLE_LEVEL)] = 1
+        core = cv2.GaussianBlur(opened.astype(np.float32), (0, 0), 1.0)
+        clipped = np.clip(alpha_cd * (1.0 / max(s.clip_white, 1e-3)), 0.0, 1.0)
+        alpha = alpha_cd + core * (clipped - alpha_cd)
+        return alpha, core
+
+    def _refine_band(self, alpha: np.ndarray, alpha_cd: np.ndarray, core: np.ndarray, lin: np.ndarray,
+                     plate_small: np.ndarray, clip_black: float) -> None:
+        """Solve ``I = αF + (1−α)B`` in the soft band, with F from nearby solid pixels (in place)."""
+        band = (core < 0.99) & (alpha_cd > max(clip_black, 0.01))
+        ys, xs = np.nonzero(band)
+        if ys.size == 0:
+            return
+        h2, w2 = alpha.shape
+        hs, ws = plate_small.shape[:2]
+        solid = (core >= 0.99).astype(np.float32)
+        solid_small = cv2.resize(solid, (ws, hs), interpolation=cv2.INTER_AREA)
+        colour_small = cv2.resize(lin * solid[..., None], (ws, hs), interpolation=cv2.INTER_AREA)
+        known = solid_small > 0.5
+        if not known.any():
+            return
+        colour_small /= np.maximum(solid_small, 1e-6)[..., None]
+        fg_small = push_pull(colour_small, known.astype(np.float32))
+        # sample both plates at the band pixels (bilinear, centre-aligned)
+        map_x = ((xs.astype(np.float32) + 0.5) * (ws / w2) - 0.5).reshape(1, -1)
+        map_y = ((ys.astype(np.float32) + 0.5) * (hs / h2) - 0.5).reshape(1, -1)
+        fg = cv2.remap(fg_small, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+        bg = cv2.remap(np.ascontiguousarray(plate_small), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+        pix = lin[ys, xs]
+        v = pix - bg
+        dvec = fg - bg
+        den = np.einsum("ij,ij->i", dvec, dvec)
+        proj = np.einsum("ij,ij->i", v, dvec) / np.maximum(den, 1e-6)
+        resid = v - proj[:, None] * dvec
+        r2 = np.einsum("ij,ij->i", resid, resid) / np.maximum(np.einsum("ij,ij->i", v, v), 1e-8)
+        tol = self.settings.edge_tolerance
+        weight = np.exp(-r2 / (tol * tol)) * (den > 1e-3)
+        refined = alpha[ys, xs] + weight * (proj - alpha[ys, xs])
+        c = core[ys, xs]
+        alpha[ys, xs] = c * alpha[ys, xs] + (1.0 - c) * refined
+
+
+def detect_screen_colour(lin_small: np.ndarray, screen: str) -> np.ndarray:
+    """The typical colour (linear RGB) of the pixels that clearly show a ``screen`` screen."""
+    d = screen_difference(lin_small, screen, 1.0)
+    mask = d > 0.5 * max(float(np.percentile(d, 95)), 1e-4)
+    pixels = lin_small[mask] if mask.any() else lin_small.reshape(-1, 3)
+    return np.median(pixels, axis=0).astype(np.float32)

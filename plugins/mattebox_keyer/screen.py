@@ -1,0 +1,109 @@
+"""Finding the screen: its colour, its per-pixel clean plate, and how noisy it is.
+
+Everything here runs on small images (an eighth of the frame's size): the screen's lighting
+varies slowly, so a coarse clean plate upsampled is as good as a full one at a fraction of the
+cost. The plate is filled under the subject by push-pull (normalised convolution over an image
+pyramid), which extends the lighting seen around the subject smoothly across it.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+__all__ = ["SCREEN_CHANNEL", "detect_screen", "push_pull", "screen_plate", "screen_difference"]
+
+# The channel that carries the screen (R=0, G=1, B=2) and the two others.
+SCREEN_CHANNEL = {"green": (1, 0, 2), "blue": (2, 0, 1)}
+
+
+def screen_difference(lin: np.ndarray, screen: str, balance: float) -> np.ndarray:
+    """The colour difference: the screen channel minus a mix of the other two (float32 H×W).
+
+    ``balance`` 1 takes the larger of the other two channels (keeps yellows and cyans opaque),
+    0 their average (closer for skin and other warm colours).
+    """
+    k, o1, o2 = SCREEN_CHANNEL[screen]
+    key, c1, c2 = lin[..., k], lin[..., o1], lin[..., o2]
+    if balance >= 1.0:
+        return cv2.subtract(key, cv2.max(c1, c2))
+    if balance <= 0.0:
+        return cv2.subtract(key, cv2.addWeighted(c1, 0.5, c2, 0.5, 0.0))
+    mixed = cv2.addWeighted(cv2.max(c1, c2), balance, cv2.addWeighted(c1, 0.5, c2, 0.5, 0.0), 1.0 - balance, 0.0)
+    return cv2.subtract(key, mixed)
+
+
+def detect_screen(lin_small: np.ndarray) -> tuple[str, np.ndarray]:
+    """Which screen (``green`` or ``blue``) fills this frame, and its typical colour (linear RGB).
+
+    The screen is the colour whose difference is strongest over the brightest tenth of the frame
+    where it dominates; its colour is the median of the pixels clearly showing it.
+    """
+    best, best_score, best_mask = "green", -1.0, None
+    for screen in ("green", "blue"):
+        d = screen_difference(lin_small, screen, 1.0)
+        score = float(np.percentile(d, 75))
+        if score > best_score:
+            best, best_score = screen, score
+            best_mask = d > 0.5 * max(float(np.percentile(d, 95)), 1e-4)
+    pixels = lin_small[best_mask] if best_mask is not None and best_mask.any() else lin_small.reshape(-1, 3)
+    return best, np.median(pixels, axis=0).astype(np.float32)
+
+
+def push_pull(values: np.ndarray, weights: np.ndarray, *, min_size: int = 4) -> np.ndarray:
+    """Fill ``values`` where ``weights`` is 0 from the weighted values around, at every scale.
+
+    :param values: float32 (h, w) or (h, w, c).
+    :param weights: float32 (h, w) in 0..1 (1: known).
+    :returns: a smooth completion of ``values`` (float32, same shape).
+    """
+    expand = (lambda w: w[..., None]) if values.ndim == 3 else (lambda w: w)
+    sums, wts = [values * expand(weights)], [weights.astype(np.float32, copy=False)]
+    while min(wts[-1].shape[:2]) >= 2 * min_size:
+        sums.append(cv2.pyrDown(sums[-1]))
+        wts.append(cv2.pyrDown(wts[-1]))
+    out = sums[-1] / expand(np.maximum(wts[-1], 1e-6))
+    if not float(wts[-1].max()) > 0:  # nothing known at all
+        return np.zeros_like(values)
+    for level in range(len(sums) - 2, -1, -1):
+        h, w = wts[level].shape[:2]
+        coarse = cv2.pyrUp(out, dstsize=(w, h))
+        trust = np.minimum(wts[level] * 4.0, 1.0)
+        fine = sums[level] / expand(np.maximum(wts[level], 1e-6))
+        out = coarse + expand(trust) * (fine - coarse)
+    return out
+
+
+def screen_plate(d_small: np.ndarray, lin_small: np.ndarray, reference: tuple[np.ndarray, float],
+                 *, passes: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The clean plate at low resolution: screen colour (h, w, 3) and difference (h, w) per pixel.
+
+    A pixel is screen where its difference reaches most of the brightest screen around it (so hot
+    spots and dim corners count as screen, the subject does not); the plate is filled under the
+    subject with :func:`push_pull` and refined once against itself.
+
+    :param d_small: the colour difference at low resolution.
+    :param lin_small: the linear RGB image at the same size.
+    :param reference: the screen's linear RGB and its difference, used when no screen pixel is visible.
+    :returns: (plate RGB, plate difference, screen mask as float32 0/1).
+    """
+    h, w = d_small.shape
+    r = max(3, w // 10)
+    local_max = cv2.dilate(d_small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    local_max = cv2.GaussianBlur(local_max, (0, 0), r / 2.0)
+    screen = (d_small > 0.65 * local_max) & (d_small > 1e-3)
+    kernel = np.ones((3, 3), np.uint8)
+    mask = np.zeros((h, w), np.float32)
+    d_plate = np.zeros_like(d_small)
+    for _ in range(passes):
+        mask = cv2.erode(screen.astype(np.uint8), kernel).astype(np.float32)
+        if not mask.any():
+            break
+        d_plate = cv2.GaussianBlur(push_pull(d_small, mask), (0, 0), 1.5)
+        screen = d_small > 0.85 * d_plate
+    if not mask.any():
+        colour, difference = reference
+        plate = np.broadcast_to(np.asarray(colour, np.float32), (h, w, 3)).copy()
+        return plate, np.full((h, w), float(difference), np.float32), mask
+    plate = cv2.GaussianBlur(push_pull(lin_small, mask), (0, 0), 1.5)
+    return plate, d_plate, mask

@@ -1,0 +1,122 @@
+"""The keyer on real decoded frames: accuracy against exact synthetic alpha, greenish clothing, blue
+screens, the processor's order/flush contract, and the real green-screen clip."""
+
+from __future__ import annotations
+
+import av
+import cv2
+import numpy as np
+import pytest
+from conftest import key_clip, mad
+
+from mattebox.media.color import ColorInfo
+from mattebox.media.frame import Frame
+from mattebox_keyer.settings import KeyerSettings
+
+# Bounds measured on these clips (MAD ×1e3 at default settings: green 4.8, blue 5.8, hard 6.3),
+# with margin for codec/platform differences.
+BOUNDS = {"green": 7.0, "blue": 8.5, "hard": 9.5}
+
+PLAIN = KeyerSettings(linear=False, clean_plate=False, clip_white=1.0, edge_refine=False, upsample="bilinear",
+                      screen_balance=1.0, clip_black=0.0)
+
+
+@pytest.mark.parametrize("name", ["green", "blue", "hard"])
+def test_matte_close_to_ground_truth(clips, name):
+    clip = clips[name]
+    results, frames, proc = key_clip(clip.path)
+    assert len(results) == clip.frames
+    truth = clip.load_alpha()
+    for r, f in zip(results, frames):
+        assert r.alpha.dtype == np.float32 and r.alpha.shape == (f.height, f.width)
+        assert 0.0 <= float(r.alpha.min()) and float(r.alpha.max()) <= 1.0
+        assert r.foreground is not None and r.foreground.dtype == np.uint8 and r.foreground.shape == (f.height, f.width, 3)
+    error = mad(results, truth)
+    assert error <= BOUNDS[name], f"{name}: MAD {error:.2f} above {BOUNDS[name]}"
+    # and clearly better than a plain encoded-light colour-difference key of the same frames
+    plain, _, _ = key_clip(clip.path, PLAIN)
+    assert error < 0.8 * mad(plain, truth)
+    assert proc.keyer.screen == clip.screen
+
+
+def test_matte_is_neither_empty_nor_full(clips):
+    clip = clips["green"]
+    results, _, _ = key_clip(clip.path, frames=3)
+    truth = clip.load_alpha([0, 1, 2])
+    for r, t in zip(results, truth):
+        covered = float((r.alpha > 0.5).mean())
+        assert abs(covered - float((t > 0.5).mean())) < 0.01
+        soft = (t > 0.05) & (t < 0.95)
+        assert float(np.abs(r.alpha - t)[soft].mean()) < 0.2  # soft pixels follow the truth, not 0 or 1
+
+
+def test_greenish_clothing_stays_opaque(clips):
+    clip = clips["greenish_shirt"]
+    results, _, _ = key_clip(clip.path, frames=4)
+    truth = clip.load_alpha(range(4))
+    no_clip, _, _ = key_clip(clip.path, KeyerSettings(clip_white=1.0), frames=4)
+    for r, plain, t in zip(results, no_clip, truth):
+        inner = cv2.erode((t >= 0.999).astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+        # measured 0.990-0.994 (the misses sit at the logo's corners and a pocket at the collar)
+        assert float((r.alpha[inner] >= 0.95).mean()) > 0.985
+        # the shirt really is screen-like: without the solid-core clip most of it would be see-through
+        assert float((plain.alpha[inner] < 0.9).mean()) > 0.4
+
+
+def test_temporal_smoothing_holds_one_frame_and_keeps_order(clips):
+    from mattebox_keyer.processor import KeyerProcessor
+
+    clip = clips["green"]
+    reference, _, _ = key_clip(clip.path)
+    proc = KeyerProcessor(KeyerSettings(temporal=0.6))
+    from mattebox.media.probe import probe
+    from mattebox.media.reader import FrameRange, VideoReader
+
+    counts, results = [], []
+    for frame in VideoReader(probe(clip.path), FrameRange(0, clip.frames - 1)):
+        out = proc.process([frame])
+        counts.append(len(out))
+        results += out
+    assert counts == [0] + [1] * (clip.frames - 1)
+    tail = proc.finish()
+    assert len(tail) == 1 and proc.finish() == []
+    results += tail
+    assert len(results) == clip.frames
+    for i, r in enumerate(results):  # each answer belongs to its own frame: nearest to that frame's unsmoothed matte
+        errors = [np.abs(r.alpha - ref.alpha).mean() for ref in reference]
+        assert int(np.argmin(errors)) == i
+    assert any(np.abs(r.alpha - ref.alpha).max() > 1e-3 for r, ref in zip(results, reference))  # it did smooth
+
+
+def test_batches_give_the_same_mattes_as_single_frames(clips):
+    clip = clips["blue"]
+    single, _, _ = key_clip(clip.path, frames=6)
+    batched, _, _ = key_clip(clip.path, frames=6, batch=4)
+    for a, b in zip(single, batched):
+        np.testing.assert_array_equal(a.alpha, b.alpha)
+
+
+def test_real_walker_clip_keys_plausibly(shared_clip):
+    """``greenscreen_walker.mp4``: a dark silhouette walking across an evenly lit green screen."""
+    from mattebox_keyer.processor import KeyerProcessor
+
+    proc = KeyerProcessor()
+    picks = {0, 150, 300}
+    with av.open(shared_clip("greenscreen_walker.mp4")) as container:
+        for i, f in enumerate(container.decode(video=0)):
+            if i not in picks:
+                continue
+            frame = Frame(i, 0.0, f, ColorInfo.from_av(f.colorspace, f.color_range, f.height))
+            alpha = proc.process([frame])[0].alpha
+            rgb = frame.rgb().astype(np.int16)
+            dark = (rgb.max(axis=2) < 35).astype(np.uint8)  # the walker is near black
+            green = (rgb[..., 1] - np.maximum(rgb[..., 0], rgb[..., 2]) > 60).astype(np.uint8)
+            walker = cv2.erode(dark, np.ones((7, 7), np.uint8)).astype(bool)
+            screen = cv2.erode(green, np.ones((21, 21), np.uint8)).astype(bool)
+            assert walker.sum() > 5000 and screen.mean() > 0.5  # the frame is what the inspection saw
+            assert float((alpha[walker] > 0.97).mean()) > 0.995, f"frame {i}: walker not opaque"
+            assert float((alpha[screen] < 0.02).mean()) > 0.999, f"frame {i}: screen not transparent"
+            assert abs(float((alpha > 0.5).mean()) - float(dark.mean())) < 0.01
+            if i == max(picks):
+                break
+    assert proc.keyer.screen == "green"
