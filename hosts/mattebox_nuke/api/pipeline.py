@@ -67,7 +67,7 @@ def publish_plugins():
     plugins = pyblish.api.discover(paths=[mattebox.publish.shared_plugin_path(), PLUGINS])
     missing = [name for name in REQUIRED_PLUGINS if name not in set(p.__name__ for p in plugins)]
     if missing:
-        raise mattebox.publish.PublishError("Host.PluginMissing", "mattebox's pyblish plugins {{}} did not load".format(
+        raise mattebox.publish.PublishError("Host.PluginMissing", "mattebox's pyblish plugins {} did not load".format(
             ", ".join(missing)), hint="reinstall mattebox (python installers/install.py); the console names the failing file")
     return plugins
 

@@ -76,7 +76,7 @@ def test_run_on_a_plain_read_uses_the_file_and_wires_a_keyed_layer(nuke_gui, pla
 
 def test_run_on_a_processed_input_prerenders_it_first(nuke_gui, plate, client):
     nuke = nuke_gui
-    read = _plate_read(nuke, plate)
+    _plate_read(nuke, plate)
     grade = nuke.createNode("Grade", inpanel=False)
     grade["white"].setValue(0.5)
     group = _node_from_menu(nuke)

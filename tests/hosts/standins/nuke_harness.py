@@ -6,19 +6,15 @@ Adapters never import this; tests do.
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 import nuke
+import nuke_core
 
 
 def reset(*, gui: bool = True) -> None:
     """A fresh Nuke session (an empty script), GUI or terminal (``nuke -t``)."""
-    while not nuke._main_queue.empty():
-        nuke._main_queue.get_nowait()
-    nuke._session = nuke._Session()
-    if hasattr(nuke._state, "stack"):
-        del nuke._state.stack
+    nuke_core.reset_session()
     nuke.GUI = gui
     nuke.env["gui"] = gui
 
@@ -62,7 +58,7 @@ def process_events(until=None, timeout: float = 30.0) -> None:
         if until is not None and until():
             return
         try:
-            call, args, kwargs, box = nuke._main_queue.get(timeout=0.01)
+            call, args, kwargs, box = nuke_core.main_queue.get(timeout=0.01)
         except Exception:
             if until is None:
                 return
@@ -94,7 +90,7 @@ def invoke(menu_name: str, path: str) -> None:
 
 
 def progress_tasks() -> list:
-    return list(nuke._session.progress_tasks)
+    return list(nuke_core.session().progress_tasks)
 
 
 def cancel(task) -> None:
@@ -103,4 +99,4 @@ def cancel(task) -> None:
 
 
 def messages() -> list[str]:
-    return list(nuke._session.messages)
+    return list(nuke_core.session().messages)

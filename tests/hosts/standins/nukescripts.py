@@ -1,6 +1,7 @@
 """Stand-in for ``nukescripts``: the ``PythonPanel`` dialog class (the part host adapters use)."""
 
 import nuke
+from nuke_core import main_only
 
 
 class PythonPanel:
@@ -25,13 +26,13 @@ class PythonPanel:
         return {k.name(): k for k in self._knobs}
 
     def showModalDialog(self):
-        nuke._main_only("PythonPanel.showModalDialog")
+        main_only("PythonPanel.showModalDialog")
         if not nuke.GUI:
             raise RuntimeError("no dialogs in a terminal session (stand-in)")
         return PythonPanel._modal_answer
 
     def show(self):
-        nuke._main_only("PythonPanel.show")
+        main_only("PythonPanel.show")
 
     def knobChanged(self, knob):
         pass
