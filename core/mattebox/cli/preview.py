@@ -11,9 +11,6 @@ import tempfile
 import threading
 from typing import Any, Mapping
 
-import cv2
-import numpy as np
-
 from ..errors import MatteboxError
 
 __all__ = ["add_parser", "make_contact_sheet"]
@@ -44,7 +41,9 @@ class _PreviewContext:
         self._state = dict(state)
 
 
-def _checker(h: int, w: int, size: int = 16) -> np.ndarray:
+def _checker(h: int, w: int, size: int = 16):
+    import numpy as np
+
     yy, xx = np.mgrid[0:h, 0:w]
     tile = (((yy // size) + (xx // size)) % 2).astype(np.uint8)
     return np.where(tile[..., None] == 1, 200, 120).astype(np.uint8).repeat(3, axis=2)
@@ -56,6 +55,9 @@ def make_contact_sheet(task: str, source: str, output: str, *, count: int = 4, b
 
     :returns: ``output``. Rows are frames; columns source | matte | composite over a checkerboard.
     """
+    import cv2
+    import numpy as np
+
     from ..matte.composite import composite_over
     from ..media.probe import probe
     from ..media.reader import FrameRange, VideoReader
