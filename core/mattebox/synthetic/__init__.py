@@ -152,8 +152,10 @@ def make_greenscreen_clip(
     alpha_path = stem + ".alpha.mkv"
     fg_path = stem + ".foreground.mkv" if foreground else None
     time_base = Fraction(1, 90000) if durations is not None else 1 / rate
-    out = av.open(path, "w")
+    outputs = []  # every container opened, closed on every path
     try:
+        out = av.open(path, "w")
+        outputs.append(out)
         stream = out.add_stream(codec, rate=rate)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.time_base = time_base
@@ -164,9 +166,11 @@ def make_greenscreen_clip(
         if codec == "libx264":
             stream.options = {"crf": str(int(crf)), "preset": preset}
         a_out, a_stream = _open_lossless(alpha_path, rate, width, height, "gray16le")
+        outputs.append(a_out)
         f_out = f_stream = None
         if fg_path:
             f_out, f_stream = _open_lossless(fg_path, rate, width, height, "bgr0")
+            outputs.append(f_out)
         pts = 0
         for i in range(frames):
             rgb, alpha, _ = renderer.render(i)
@@ -181,13 +185,13 @@ def make_greenscreen_clip(
                 straight = np.clip(premult / np.maximum(a, 1e-6)[..., None], 0.0, 1.0)
                 codes = (straight * 4095.0 + 0.5).astype(np.uint16)
                 _mux(f_out, f_stream, av.VideoFrame.from_ndarray(LINEAR_TO_SRGB_4095[codes], format="rgb24"))
-        for packet in stream.encode(None):
-            out.mux(packet)
+        _flush(out, stream)
         _flush(a_out, a_stream)
         if f_out is not None:
             _flush(f_out, f_stream)
     finally:
-        out.close()
+        for container in outputs:
+            container.close()  # a no-op for those already flushed and closed
     log.info("synthetic %s clip %s: %dx%d, %d frames, seed %d", screen, path, width, height, frames, seed)
     r, g, b = SCREEN_COLORS[screen]
     return SyntheticClip(path, alpha_path, width, height, frames, rate, screen, seed, difficulty, (r, g, b), fg_path)

@@ -98,12 +98,18 @@ class FrameRenderer:
         s = self.scene
         colour, alpha = self.coverage(float(index))
         gain = float(s.flicker[index % len(s.flicker)])
-        image = s.screen_plate * ((1.0 - alpha) * gain)[..., None]
-        image += colour
+        keep = cv2.multiply(cv2.subtract(1.0, alpha), gain)
+        image = cv2.multiply(s.screen_plate, cv2.merge([keep, keep, keep]))
+        cv2.add(image, colour, dst=image)
         if self.noise > 0:
-            sigma = self.noise * np.sqrt(0.25 + image)  # read noise plus shot noise
-            sigma[..., 2] *= 1.3  # the blue channel is the noisiest on most sensors
-            image += sigma * self.rng.standard_normal(image.shape, dtype=np.float32)
+            # read plus shot noise; drawn at half size and interpolated, so it is spatially correlated
+            # as demosaiced sensor noise is (the factor restores the variance interpolation removes)
+            h, w = alpha.shape
+            grain = self.rng.standard_normal(((h + 1) // 2, (w + 1) // 2, 3), dtype=np.float32)
+            grain = cv2.resize(grain, (w, h), interpolation=cv2.INTER_LINEAR)
+            sigma = cv2.sqrt(cv2.add(image, 0.25))
+            cv2.multiply(sigma, (self.noise * 1.6, self.noise * 1.6, self.noise * 1.6 * 1.3), dst=sigma)  # blue noisiest
+            cv2.add(image, cv2.multiply(sigma, grain), dst=image)
         np.clip(image, 0.0, 1.0, out=image)
-        codes = (image * 4095.0 + 0.5).astype(np.uint16)
-        return LINEAR_TO_SRGB_4095[codes], alpha, colour
+        codes = cv2.multiply(image, 4095.0)
+        return LINEAR_TO_SRGB_4095[(codes + 0.5).astype(np.uint16)], alpha, colour
