@@ -56,7 +56,7 @@ class RemoteSettings:
     parallel: int = 4
     poll_timeout_s: float = 7200.0
     poll_min_s: float = 1.0
-    poll_max_s: float = 10.0
+    poll_max_s: float = 5.0  # "a related list API allows one call per 5 s"
     resubmit: int = 2
     keep_upload: bool = False
     fit: bool = False
