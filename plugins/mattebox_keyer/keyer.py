@@ -52,7 +52,8 @@ _LUT_ENCODED = (np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
 _NOISE_MEMORY = 0.8  # share of the previous frames' noise estimate kept (steadies clip black)
 _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze over the screen
 _CLOSE = True
-_HOLE_LEVEL = 0.2  # matte level above which a hole enclosed by solid foreground is foreground, not screen
+_HOLE_LEVEL = 0.2
+_HUE_TOLERANCE = 0.15  # chromaticity distance (L1) from a given screen colour still counted as screen  # matte level above which a hole enclosed by solid foreground is foreground, not screen
 
 
 @dataclass
@@ -153,7 +154,8 @@ class Keyer:
         ref = st.reference if st.reference is not None else np.array([0.05, 0.4, 0.08], np.float32)
         d_ref = float(screen_difference(ref.reshape(1, 1, 3), screen, s.screen_balance)[0, 0])
         if s.clean_plate:
-            plate, d_plate, mask = screen_plate(d_small, lin_small, (ref, d_ref))
+            given = s.screen_color != "auto"
+            plate, d_plate, mask = screen_plate(d_small, lin_small, (ref, d_ref), hue_tolerance=_HUE_TOLERANCE if given else None)
         else:
             plate = np.broadcast_to(ref, (small[1], small[0], 3)).astype(np.float32)
             d_plate = np.full(d_small.shape, d_ref, np.float32)

@@ -74,8 +74,12 @@ def push_pull(values: np.ndarray, weights: np.ndarray, *, min_size: int = 4) -> 
     return out
 
 
+def _chromaticity(rgb: np.ndarray) -> np.ndarray:
+    return rgb / np.maximum(rgb.sum(axis=-1, keepdims=True), 1e-6)
+
+
 def screen_plate(d_small: np.ndarray, lin_small: np.ndarray, reference: tuple[np.ndarray, float],
-                 *, passes: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 *, passes: int = 2, hue_tolerance: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The clean plate at low resolution: screen colour (h, w, 3) and difference (h, w) per pixel.
 
     A pixel is screen where its difference reaches most of the brightest screen around it (so hot
@@ -85,6 +89,8 @@ def screen_plate(d_small: np.ndarray, lin_small: np.ndarray, reference: tuple[np
     :param d_small: the colour difference at low resolution.
     :param lin_small: the linear RGB image at the same size.
     :param reference: the screen's linear RGB and its difference, used when no screen pixel is visible.
+    :param hue_tolerance: if given, only pixels whose chromaticity lies this close to the reference's
+        count as screen (the user named the screen's colour).
     :returns: (plate RGB, plate difference, screen mask as float32 0/1).
     """
     h, w = d_small.shape
@@ -92,6 +98,9 @@ def screen_plate(d_small: np.ndarray, lin_small: np.ndarray, reference: tuple[np
     local_max = cv2.dilate(d_small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
     local_max = cv2.GaussianBlur(local_max, (0, 0), r / 2.0)
     screen = (d_small > 0.65 * local_max) & (d_small > 1e-3)
+    if hue_tolerance is not None:
+        near = np.abs(_chromaticity(lin_small) - _chromaticity(np.asarray(reference[0], np.float32))).sum(axis=-1)
+        screen &= near < hue_tolerance
     kernel = np.ones((3, 3), np.uint8)
     mask = np.zeros((h, w), np.float32)
     d_plate = np.zeros_like(d_small)
@@ -101,6 +110,8 @@ def screen_plate(d_small: np.ndarray, lin_small: np.ndarray, reference: tuple[np
             break
         d_plate = cv2.GaussianBlur(push_pull(d_small, mask), (0, 0), 1.5)
         screen = d_small > 0.85 * d_plate
+        if hue_tolerance is not None:
+            screen &= near < hue_tolerance
     if not mask.any():
         colour, difference = reference
         plate = np.broadcast_to(np.asarray(colour, np.float32), (h, w, 3)).copy()

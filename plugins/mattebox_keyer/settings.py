@@ -100,7 +100,7 @@ def _choice(choices: tuple[str, ...]) -> Callable[[str], str]:
 
 OPTIONS: tuple[Option, ...] = (
     Option("screen", _choice(SCREEN_CHOICES), "auto", "screen colour family: auto (detected), green or blue", choices=SCREEN_CHOICES),
-    Option("screen-color", _colour, "auto", "the screen's colour (#RRGGBB or R,G,B), or auto to measure it from the frames"),
+    Option("screen-color", _colour, "auto", "the screen's colour (#RRGGBB or R,G,B): only pixels of its hue count as screen; auto measures it"),
     Option("screen-balance", _ranged(0.0, 1.0), 0.5,
            "colour difference against the max (1, keeps yellows opaque) or the average (0, truer for skin) of the other channels"),
     Option("linear", _switch, True, "key in linear light, where foreground and screen mix (on/off)"),
