@@ -2,10 +2,12 @@
 
 Only hook implementations and cheap imports live here: requests, oss2 and PyAV are imported when a
 job starts or a command runs, never when the plugin is listed inside a host.
-Modules: ``signing`` (RPC v1 and V3 signatures), ``credentials``, ``client`` (one requests.Session,
-retries), ``upload`` (own bucket through oss2, or the platform's temporary upload), ``limits``,
-``chunks`` and ``fit`` (cutting clips to the service's limits), ``billing``, ``remote`` (submit, poll,
-download, resume), ``processor`` and ``backend``, ``cli``; ``emulator/`` is the local service.
+Modules: ``signing`` (RPC v1 and V3 signatures), ``credentials``, ``endpoints``, ``client`` (one
+requests.Session, retries), ``upload`` (own bucket through oss2, or the platform's temporary upload),
+``limits``, ``fit`` and ``transcode`` (what to upload: the original, a remux or frame-exact chunks),
+``billing``, ``remote`` (submit, poll, resume), ``download``, ``processor`` and ``backend``, ``cli``
+(``mattebox aliyun estimate``), ``doctor``, ``paths``; ``emulator/`` is the local service
+(``mattebox emulate aliyun``).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @hookimpl
 def mattebox_add_commands(subparsers: "argparse._SubParsersAction") -> None:
+    from .cli import add_aliyun_command
     from .emulator.cli import add_emulate_command
 
     add_emulate_command(subparsers)
+    add_aliyun_command(subparsers)
 
 
 @hookimpl

@@ -81,21 +81,21 @@ class RemoteJob:
         self.rpc, self.endpoint = rpc, videoseg_endpoint
         self.make_uploader = make_uploader
         self._uploader: OwnBucketUploader | TemporaryUploader | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self.state: dict[str, Any] = {}
         self._progress: dict[int, float] = {}
 
     # -- state -----------------------------------------------------------------------------------
 
     def _save(self) -> None:
+        # snapshot and write under one lock: an older snapshot must never overwrite a newer one
         with self._lock:
-            snapshot = json.loads(json.dumps(self.state))
-        self.context.save_remote_state(snapshot)
+            self.context.save_remote_state(json.loads(json.dumps(self.state)))
 
     def _set(self, chunk: dict, **fields: Any) -> None:
         with self._lock:
             chunk.update(fields)
-        self._save()
+            self.context.save_remote_state(json.loads(json.dumps(self.state)))
 
     def _uploader_for(self) -> OwnBucketUploader | TemporaryUploader:
         with self._lock:
@@ -107,12 +107,13 @@ class RemoteJob:
         if self.context.cancelled():
             raise CancelledError("cancelled; chunks already submitted keep running at the service and `mattebox jobs resume ID` collects them")
 
-    def _report(self, index: int, fraction: float, stage: str) -> None:
+    def _report(self, index: int, fraction: float) -> None:
+        """Overall progress of the remote part (prepare, upload, processing, download of every chunk)."""
         with self._lock:
-            self._progress[index] = fraction
+            self._progress[index] = max(fraction, self._progress.get(index, 0.0))
             chunks = max(1, len(self.state.get("chunks", [])))
             total = sum(self._progress.values()) / chunks
-        self.context.report(stage, total)
+        self.context.report("cloud", total)
 
     # -- planning ----------------------------------------------------------------------------------
 
@@ -178,7 +179,7 @@ class RemoteJob:
             state = chunk["state"]
             if state == "downloaded" and os.path.exists(chunk.get("mask", "")):
                 self._cleanup(chunk)
-                self._report(chunk["index"], 1.0, "download")
+                self._report(chunk["index"], 1.0)
                 return
             if state in ("pending", "downloaded"):
                 self._prepare(chunk)
@@ -206,7 +207,7 @@ class RemoteJob:
             else:
                 size = tuple(plan["size"]) if plan.get("size") else None
                 write_chunk(info, chunk["first"], chunk["last"], path, size=size, max_bytes=plan.get("max_bytes"),
-                            cancelled=self.context.cancelled)
+                            cancelled=self.context.cancelled, progress=lambda f: self._report(chunk["index"], 0.1 * f))
         self._set(chunk, state="prepared", input_file=path)
 
     def _upload(self, chunk: dict) -> None:
@@ -215,7 +216,7 @@ class RemoteJob:
             self._set(chunk, state="pending")
             return
         uploader = self._uploader_for()
-        progress = lambda done, total: self._report(chunk["index"], 0.25 * done / max(1, total), "upload")  # noqa: E731
+        progress = lambda done, total: self._report(chunk["index"], 0.1 + 0.15 * done / max(1, total))  # noqa: E731
         if isinstance(uploader, OwnBucketUploader):
             ext = os.path.splitext(path)[1].lower() or ".mp4"
             uploaded = uploader.upload(path, f"mattebox/{self.context.job_id}/chunk-{chunk['index']:03d}{ext}", progress)
@@ -291,7 +292,7 @@ class RemoteJob:
                     "InternalServerError", f"{what}: no result after {self.settings.poll_timeout_s:.0f} s (status {status or 'unknown'})",
                     hint="`mattebox jobs resume ID` keeps polling the same job (nothing is submitted again)", request_id=chunk["job_id"],
                 ), JobStatus.TIMEOUT_FAILED)
-            self._report(chunk["index"], 0.25 + (0.5 if status == "PROCESSING" else 0.3), "remote")
+            self._report(chunk["index"], 0.3 if status == "QUEUING" else 0.5)
             end = time.monotonic() + delay
             while (left := end - time.monotonic()) > 0:
                 self._check_cancel()
@@ -302,7 +303,7 @@ class RemoteJob:
         path = os.path.join(self.context.workdir, f"chunk-{chunk['index']:03d}-mask.mp4")
         try:
             download(self.rpc.session, chunk["result_url"], path, what=what, cancelled=self.context.cancelled,
-                     progress=lambda done, total: self._report(chunk["index"], 0.75 + 0.25 * done / max(1, total), "download"))
+                     progress=lambda done, total: self._report(chunk["index"], 0.75 + 0.25 * done / max(1, total)))
         except MatteboxError as err:
             if err.code == EXPIRED:
                 self._set(chunk, state="expired", error=err.to_dict())

@@ -19,8 +19,12 @@ __all__ = ["remux_to_mp4", "write_chunk"]
 
 
 def write_chunk(info: MediaInfo, first: int, last: int, out_path: str, *, size: tuple[int, int] | None = None,
-                max_bytes: int | None = None, cancelled: Callable[[], bool] = lambda: False) -> int:
-    """Encode source frames ``first..last`` to ``out_path`` (H.264 MP4); returns the frames written."""
+                max_bytes: int | None = None, cancelled: Callable[[], bool] = lambda: False,
+                progress: Callable[[float], None] | None = None) -> int:
+    """Encode source frames ``first..last`` to ``out_path`` (H.264 MP4); returns the frames written.
+
+    :param progress: called with the fraction done every 50 frames (keeps the job's heartbeat alive).
+    """
     import av
 
     v = info.video
@@ -45,8 +49,11 @@ def write_chunk(info: MediaInfo, first: int, last: int, out_path: str, *, size: 
             stream.codec_context.time_base = time_base
             stream.options = options
             for frame in VideoReader(info, FrameRange(first, last)):
-                if written % 50 == 0 and cancelled():
-                    raise CancelledError()
+                if written % 50 == 0:
+                    if cancelled():
+                        raise CancelledError()
+                    if progress is not None:
+                        progress(written / count)
                 picture = frame.av_frame.reformat(width=width, height=height, format="yuv420p")
                 picture.pts = written
                 picture.time_base = time_base

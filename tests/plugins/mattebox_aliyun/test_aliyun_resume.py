@@ -63,6 +63,7 @@ def test_killed_between_submit_and_download_resumes_without_resubmitting(emulato
     assert resumed.returncode == 0, resumed.stderr
     events = [json.loads(line) for line in resumed.stdout.splitlines() if line.startswith("{")]
     assert events[-1]["event"] == "finished" and events[-1]["status"] == "PROCESS_SUCCESS"
+    assert any(e.get("stage") == "cloud" for e in events)  # the remote part reports its progress too
     assert sorted(emu.stats()["submissions"].values()) == [1, 1, 1]  # each chunk submitted exactly once
     assert read_matte_indices(str(out)) == [i % 256 for i in range(4100)]
     done = JobStore().get(job_id)
@@ -96,3 +97,21 @@ def test_the_cli_shows_the_estimate_before_submitting(emulator_factory, mattebox
                           env=_env(mattebox_home, emu), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "estimated charge: 1 SegmentVideoBody request, 2 billable s ≈ 0.04 CNY" in done.stderr
+
+
+def test_estimate_command_plans_offline(tmp_path, capsys):
+    from mattebox.cli.main import main
+
+    clip = make_clip(str(tmp_path / "c.mkv"), frames=2001, width=64, height=48, container="matroska")
+    assert main(["aliyun", "estimate", "body", clip]) == 0  # 1001 + 1000 frames at 25 fps: 41 s + 40 s
+    out = capsys.readouterr().out
+    assert "2 SegmentVideoBody request(s), uploading frame-exact H.264 chunks" in out
+    assert "estimated charge: 2 SegmentVideoBody requests, 81 billable s ≈ 1.62 CNY" in out
+    assert main(["aliyun", "estimate", "body", clip, "--frames", "0-99"]) == 0
+    assert "1 SegmentVideoBody request(s)" in capsys.readouterr().out
+    assert main(["aliyun", "estimate", "greenscreen", clip, "--frames", "0-9"]) == 3  # 64x48 is below 75x75
+    assert "InvalidFile.Resolution" in capsys.readouterr().err
+    wide = make_clip(str(tmp_path / "w.mp4"), frames=10, width=2400, height=200)
+    assert main(["aliyun", "estimate", "greenscreen", wide, "--fit", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["plan"]["chunks"] == [[0, 9]] and data["plan"]["size"] == [2000, 166] and data["estimate"]["cny"] is None
