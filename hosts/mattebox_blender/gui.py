@@ -4,7 +4,6 @@ import json
 
 import bpy
 
-from .api import ledger
 from .api.publish import selected_strip_names
 
 
@@ -42,7 +41,7 @@ class MATTEBOX_PT_sequencer(bpy.types.Panel):
             layout.label(text="Esc cancels", icon="CANCEL")
         elif ui.last_report:
             _draw_report(layout, ui.last_report)
-        waiting = sum(len(ledger.entries(scene)) for scene in bpy.data.scenes)
+        waiting = ui.pending
         if waiting:
             box = layout.box()
             box.label(text="{} job(s) started from this file earlier".format(waiting), icon="TIME")

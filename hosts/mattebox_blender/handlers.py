@@ -3,13 +3,10 @@
 import bpy
 from bpy.app.handlers import persistent
 
-from .api import ledger
+from . import preferences
+from .api.publish import waiting_jobs
 
 _NOTICE_DELAY_S = 1.0
-
-
-def _waiting_jobs():
-    return sum(len(ledger.entries(scene)) for scene in bpy.data.scenes)
 
 
 def _show_notice():
@@ -30,7 +27,7 @@ def _show_notice():
 def on_load_post(*_args):
     """Count the jobs this file is waiting for; in the UI, offer to integrate them."""
     wm = bpy.context.window_manager
-    wm.mattebox.pending = _waiting_jobs()
+    wm.mattebox.pending = len(waiting_jobs(preferences.get().output_dir))
     wm.mattebox.state = "IDLE"
     wm.mattebox.last_report = ""
     if wm.mattebox.pending and not bpy.app.background:

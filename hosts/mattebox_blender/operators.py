@@ -18,7 +18,7 @@ from mattebox.publish import PublishError, RuntimeClient
 from . import preferences
 from .api import compat, ledger
 from .api.integrate import integrate_output
-from .api.publish import StripPublish, default_output_dir, selected_strip_names
+from .api.publish import StripPublish, default_output_dir, selected_strip_names, waiting_jobs
 from .properties import KEYED_FORMAT_CHOICES, OUTPUT_CHOICES, TASKS
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ class MATTEBOX_OT_run(bpy.types.Operator):
             self._publish.cancel()
             _set_state(context, "CANCELLING")
             return {"RUNNING_MODAL"}
-        if event.type != "TIMER" or event.timer is not self._timer:
+        if event.type != "TIMER":
             return {"PASS_THROUGH"}
         done = self._publish.step(STEP_BUDGET_S)
         fraction, text = self._publish.progress()
@@ -140,6 +140,11 @@ class MATTEBOX_OT_run(bpy.types.Operator):
             return {"RUNNING_MODAL"}
         self._quit(context)
         return self._finish(context, self._publish.report)
+
+    def cancel(self, context):
+        """Blender ends the modal operator (a file is opened, Blender quits): the jobs go on in the runtime,
+        and the file's job records (and their sidecar files) let the next session integrate them."""
+        self._quit(context)
 
     def _quit(self, context):
         wm = context.window_manager
@@ -181,28 +186,25 @@ class MATTEBOX_OT_integrate_finished(bpy.types.Operator):
     bl_options = {"REGISTER", "UNDO"}
 
     def execute(self, context):
+        prefs = preferences.get(context)
         try:
-            client = RuntimeClient(explicit=preferences.get(context).runtime_path or None)
+            client = RuntimeClient(explicit=prefs.runtime_path or None)
         except PublishError as exc:
             self.report({"ERROR"}, exc.user_text())
             return {"CANCELLED"}
         done, running, failed = [], 0, []
-        for scene in bpy.data.scenes:
-            for entry in ledger.entries(scene):
-                try:
-                    record = client.show_job(entry["job_id"])
-                    status = record["status"] if record else "MISSING"
-                    if status in ("QUEUING", "PROCESSING") and not record.get("interrupted"):
-                        running += 1
-                        continue
-                    if status != "PROCESS_SUCCESS":
-                        error = (record or {}).get("error") or {"code": "Job.NotFound", "message": "not in the job store"}
-                        raise PublishError(error.get("code", "Runtime.Failed"), "job {}: {}".format(entry["job_id"], error.get("message")))
-                    done.append(integrate_output(context, entry["host"], entry["request"]["kind"], record["outputs"]))
-                except PublishError as exc:
-                    failed.append(exc)
-                    log.error("%s", exc.user_text())
-                ledger.forget(scene, entry["job_id"])
+        for scene, entry in waiting_jobs(prefs.output_dir):
+            try:
+                summary = self._settle(context, client, entry)
+            except PublishError as exc:
+                failed.append(exc)
+                log.error("%s", exc.user_text())
+            else:
+                if summary is None:
+                    running += 1
+                    continue
+                done.append(summary)
+            ledger.forget(scene, entry["job_id"], entry)
         context.window_manager.mattebox.pending = running
         summary = "mattebox: {} job(s) integrated, {} still running, {} failed".format(len(done), running, len(failed))
         context.window_manager.mattebox.last_report = json.dumps(
@@ -210,6 +212,20 @@ class MATTEBOX_OT_integrate_finished(bpy.types.Operator):
              "errors": [dict(e.to_dict(), stage="integrate") for e in failed]})
         self.report({"ERROR" if failed else "INFO"}, summary + "".join("\n" + e.user_text() for e in failed))
         return {"FINISHED"} if done else {"CANCELLED"}
+
+
+    @staticmethod
+    def _settle(context, client, entry):
+        """Integrate one recorded job if it finished; ``None`` while it still runs; raises why it cannot be."""
+        record = client.show_job(entry["job_id"])
+        status = record["status"] if record else "MISSING"
+        if status in ("QUEUING", "PROCESSING") and not record.get("interrupted"):
+            return None
+        if status != "PROCESS_SUCCESS":
+            error = (record or {}).get("error") or {"code": "Job.NotFound", "message": "it is not in the job store"}
+            raise PublishError(error.get("code") or "Runtime.Failed", "job {} of strip '{}': {}".format(
+                entry["job_id"], entry["host"].get("strip"), error.get("message")))
+        return integrate_output(context, entry["host"], entry["request"]["kind"], record["outputs"])
 
 
 class MATTEBOX_OT_check_setup(bpy.types.Operator):

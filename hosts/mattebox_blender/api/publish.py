@@ -18,7 +18,7 @@ from mattebox.publish import PublishSession, RuntimeClient
 from . import compat, integrate, ledger, strips
 from .pipeline import HOST, blender_plugins
 
-__all__ = ["StripPublish", "default_output_dir", "output_path", "selected_strip_names"]
+__all__ = ["StripPublish", "default_output_dir", "output_path", "selected_strip_names", "waiting_jobs"]
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,12 @@ def default_output_dir(configured="//mattebox"):
     if configured.startswith("//") and not bpy.data.filepath:
         return os.path.join(tempfile.gettempdir(), "mattebox-blender")
     return os.path.abspath(bpy.path.abspath(configured))
+
+
+def waiting_jobs(configured_output_dir="//mattebox"):
+    """``[(scene, entry)]``: the jobs this .blend started and has not integrated yet (see :mod:`.ledger`)."""
+    folder = os.path.join(default_output_dir(configured_output_dir), ".mattebox")
+    return [(scene, entry) for scene in bpy.data.scenes for entry in ledger.entries(scene, folder)]
 
 
 def _safe(name):
@@ -104,7 +110,7 @@ class StripPublish(object):
     def _forget_finished(self):
         for job in self.session.jobs.values():
             if job.done:
-                ledger.forget(self.scene, job.job_id)
+                ledger.forget(self.scene, job.job_id, {"job_id": job.job_id, "request": job.request.to_dict()})
 
 
 def selected_strip_names(context):

@@ -5,7 +5,9 @@ Blender while the job runs. ``phase=reopen``: open the file, integrate while the
 to do yet), wait for the runtime to finish it, integrate again.
 """
 
+import glob
 import json
+import os
 import subprocess
 import time
 
@@ -25,7 +27,8 @@ def start(params):
         publish.step(0.01)
         time.sleep(0.02)
     job = next(iter(publish.session.jobs.values()))
-    bpy.ops.wm.save_mainfile()
+    if params["save_after_start"]:
+        bpy.ops.wm.save_mainfile()  # else the .blend on disk has no record: the sidecar file must do
     return {"job_id": job.job_id, "ledger": json.loads(scene["mattebox_jobs"]), "done_when_closing": job.done}
 
 
@@ -40,8 +43,9 @@ def reopen(params):
     wm = bpy.context.window_manager
     out = {"pending_on_open": wm.mattebox.pending, "status_on_open": _status(params["runtime"], params["job_id"])}
     bpy.ops.mattebox.integrate_finished()
+    sidecars = os.path.join(os.path.dirname(params["blend"]), "mattebox", ".mattebox", "*.host.json")
     out["first"] = {"report": json.loads(wm.mattebox.last_report), "ledger": scene.get("mattebox_jobs"),
-                    "strips": all_strips(scene)}
+                    "strips": all_strips(scene), "sidecars": [os.path.basename(p) for p in glob.glob(sidecars)]}
     deadline = time.time() + 120
     while _status(params["runtime"], params["job_id"]) in ("QUEUING", "PROCESSING") and time.time() < deadline:
         time.sleep(0.2)
