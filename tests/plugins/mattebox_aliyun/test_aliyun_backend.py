@@ -132,3 +132,17 @@ def test_the_secret_stays_out_of_the_job_store(emulator_factory, cloud, tmp_path
     for path in mattebox_home.rglob("*"):
         if path.is_file():
             assert ACCESS_KEY_SECRET.encode() not in path.read_bytes(), path
+
+
+def test_greenscreen_on_a_real_clip_gives_the_keyers_mattes(emulator, cloud, shared_clip, tmp_path):
+    cloud(emulator)  # the emulator's default engine: the local keyer for SegmentGreenScreenVideo
+    job = api.run("greenscreen", shared_clip("greenscreen_walker.mp4"), tmp_path / "key.mkv", backend="aliyun", frames=(100, 119))
+    assert job.status.value == "PROCESS_SUCCESS"
+    mattes = _mattes(tmp_path / "key.mkv")
+    assert len(mattes) == 20 and mattes[0].shape == (720, 1280)
+    for m in mattes:  # one dark walker keyed out of an even green screen
+        fg = m > 127
+        assert 0.02 < fg.mean() < 0.2
+        rows, cols = np.flatnonzero(fg.any(axis=1)), np.flatnonzero(fg.any(axis=0))
+        assert (rows[-1] - rows[0]) > (cols[-1] - cols[0])
+    assert [j["Action"] for j in emulator.stats()["jobs"]] == ["SegmentGreenScreenVideo"]
