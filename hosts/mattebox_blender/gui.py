@@ -4,14 +4,17 @@ import json
 
 import bpy
 
-from .api.publish import selected_strip_names
+from .api.publish import selected_node_names, selected_strip_names
 
 
-class MATTEBOX_PT_sequencer(bpy.types.Panel):
+class _MatteboxPanel:
     bl_label = "mattebox"
-    bl_space_type = "SEQUENCE_EDITOR"
     bl_region_type = "UI"
     bl_category = "mattebox"
+    source = "SEQUENCER"
+
+    def _selection(self, context):
+        return selected_strip_names(context), "strip"
 
     def draw(self, context):
         layout = self.layout
@@ -25,11 +28,12 @@ class MATTEBOX_PT_sequencer(bpy.types.Panel):
             col.prop(settings, "mute_source")
         col.prop(settings, "backend")
         col.prop(settings, "options")
-        names = selected_strip_names(context)
+        names, noun = self._selection(context)
         row = layout.row()
         row.scale_y = 1.4
-        op = row.operator("mattebox.run", text="{} ({} strip{})".format(
-            dict((t[0], t[1]) for t in _task_items())[settings.task], len(names), "" if len(names) == 1 else "s"), icon="PLAY")
+        op = row.operator("mattebox.run", text="{} ({} {}{})".format(
+            dict((t[0], t[1]) for t in _task_items())[settings.task], len(names), noun, "" if len(names) == 1 else "s"), icon="PLAY")
+        op.source = self.source
         op.task = settings.task
         op.output = settings.output
         op.keyed_format = settings.keyed_format
@@ -48,6 +52,23 @@ class MATTEBOX_PT_sequencer(bpy.types.Panel):
             box.operator("mattebox.integrate_finished")
 
 
+class MATTEBOX_PT_sequencer(_MatteboxPanel, bpy.types.Panel):
+    bl_space_type = "SEQUENCE_EDITOR"
+
+
+class MATTEBOX_PT_compositor(_MatteboxPanel, bpy.types.Panel):
+    bl_space_type = "NODE_EDITOR"
+    source = "COMPOSITOR"
+
+    @classmethod
+    def poll(cls, context):
+        space = context.space_data
+        return space is not None and getattr(space, "tree_type", "") == "CompositorNodeTree"
+
+    def _selection(self, context):
+        return selected_node_names(context), "node"
+
+
 def _task_items():
     from .properties import TASKS
 
@@ -63,7 +84,8 @@ def _draw_report(layout, raw):
     if report.get("cancelled"):
         box.label(text="Cancelled", icon="CANCEL")
     for item in report.get("integrated", [])[:8]:
-        box.label(text="{}: {} in channel {}".format(item["strip"], item["kind"], item["channel"]), icon="CHECKMARK")
+        where = "in channel {}".format(item["channel"]) if "channel" in item else "as node '{}'".format(item["layer"])
+        box.label(text="{}: {} {}".format(item.get("strip") or item.get("node"), item["kind"], where), icon="CHECKMARK")
     for error in report.get("errors", [])[:8]:
         box.label(text="{}: {}".format(error.get("code"), error.get("message", "").splitlines()[0]), icon="ERROR")
 
@@ -78,7 +100,7 @@ def draw_statusbar_progress(self, context):
     row.label(text="Esc: cancel")
 
 
-classes = (MATTEBOX_PT_sequencer,)
+classes = (MATTEBOX_PT_sequencer, MATTEBOX_PT_compositor)
 
 
 def register_statusbar():

@@ -18,8 +18,8 @@ from mattebox.publish import PublishError, RuntimeClient
 from . import preferences
 from .api import compat, ledger
 from .api.integrate import integrate_output
-from .api.publish import StripPublish, default_output_dir, selected_strip_names, waiting_jobs
-from .properties import KEYED_FORMAT_CHOICES, OUTPUT_CHOICES, TASKS
+from .api.publish import StripPublish, default_output_dir, selected_node_names, selected_strip_names, waiting_jobs
+from .properties import KEYED_FORMAT_CHOICES, OUTPUT_CHOICES, SOURCES, TASKS
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +59,13 @@ def _set_state(context, state, progress=None, status=None):
 
 
 class MATTEBOX_OT_run(bpy.types.Operator):
-    """Make a keyed layer or a matte of each selected strip with the mattebox runtime (Esc cancels)"""
+    """Make a keyed layer or a matte of each selected strip (or compositor node) with the mattebox runtime (Esc cancels)"""
 
     bl_idname = "mattebox.run"
     bl_label = "Run mattebox"
     bl_options = {"REGISTER", "UNDO"}
 
+    source: EnumProperty(name="Source", items=SOURCES, default="SEQUENCER")
     task: EnumProperty(name="Task", items=TASKS, default="greenscreen")
     output: EnumProperty(name="Output", items=OUTPUT_CHOICES, default="DEFAULT")
     backend: StringProperty(name="Backend", default="", description="Empty: the preferences' default, else the task's")
@@ -81,17 +82,26 @@ class MATTEBOX_OT_run(bpy.types.Operator):
         if context.window_manager.mattebox.state != "IDLE":
             cls.poll_message_set("A mattebox job is running (Esc cancels it)")
             return False
-        if not selected_strip_names(context):
-            cls.poll_message_set("Select one or more movie or image strips")
+        if not (selected_strip_names(context) or selected_node_names(context)):
+            cls.poll_message_set("Select movie or image strips, or Movie Clip or Image nodes in the compositor")
             return False
         return True
+
+    def _names(self, context):
+        if self.source == "COMPOSITOR":
+            return context.scene, selected_node_names(context), "nodes"
+        return compat.sequencer_scene(context), selected_strip_names(context), "strips"
 
     def _make_publish(self, context):
         prefs = preferences.get(context)
         output = prefs.default_output if self.output == "DEFAULT" else self.output
         keyed_format = prefs.keyed_format if self.keyed_format == "DEFAULT" else self.keyed_format
+        scene, names, target = self._names(context)
+        if not names:
+            raise PublishError("InvalidParameter", "nothing selected: select {}".format(
+                "Movie Clip or Image nodes" if target == "nodes" else "movie or image strips"))
         return StripPublish(
-            compat.sequencer_scene(context), selected_strip_names(context), self.task, output,
+            scene, names, self.task, output, target=target,
             backend=self.backend or prefs.default_backend, options=parse_options(self.options), runtime=prefs.runtime_path,
             output_dir=default_output_dir(prefs.output_dir), keyed_format=keyed_format, mute_source=self.mute_source,
         )

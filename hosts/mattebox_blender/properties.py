@@ -11,6 +11,10 @@ TASKS = (
     ("body", "Person", "Matte the whole person", "OUTLINER_OB_ARMATURE", 1),
     ("halfbody", "Half body", "Matte the upper body (talking heads, meetings)", "USER", 2),
 )
+SOURCES = (
+    ("SEQUENCER", "Sequencer", "The selected strips of the Video Sequencer"),
+    ("COMPOSITOR", "Compositor", "The selected Movie Clip and Image nodes of the compositor"),
+)
 OUTPUTS = (
     ("keyed", "Keyed layer", "A layer with alpha in the channel above, blended over what lies below", 0),
     ("matte", "Matte", "A matte strip driving a Mask modifier on the source", 1),

@@ -45,14 +45,14 @@ def clip_data(label, request, source_frames=None, problems=(), host=None):
     }
 
 
-def add_clip_instance(context, name, data):
+def add_clip_instance(context, name, data, families=()):
     """Create the pyblish instance of one clip in ``context``; returns it.
 
-    Its families are ``mattebox`` (every shared plugin) and ``mattebox.<kind>`` (``mattebox.keyed`` or
-    ``mattebox.matte``: integrators pick theirs).
+    Its families are ``mattebox`` (every shared plugin), ``mattebox.<kind>`` (``mattebox.keyed`` or
+    ``mattebox.matte``) and the host's own ``families`` (``blender.strip.keyed``: integrators pick theirs).
     """
     instance = context.create_instance(name, family=FAMILY)
-    instance.data["families"] = [FAMILY, "{}.{}".format(FAMILY, data["request"].get("kind"))]
+    instance.data["families"] = [FAMILY, "{}.{}".format(FAMILY, data["request"].get("kind"))] + list(families)
     instance.data["label"] = data["label"]
     instance.data["mattebox"] = data
     return instance

@@ -1,10 +1,10 @@
-"""Put a finished job's output on the timeline: the step shared by the integrate plugins and recovery."""
+"""Put a finished job's output back (a VSE layer or compositor nodes): shared by the integrate plugins and recovery."""
 
 import bpy
 
 from mattebox.publish import PublishError
 
-from . import compat, strips
+from . import compat, nodes, strips
 
 __all__ = ["find_strip", "integrate_output"]
 
@@ -23,13 +23,15 @@ def find_strip(scene_name, strip_name):
 def integrate_output(context, host, kind, outputs):
     """Add ``outputs[0]`` next to its source strip as a keyed layer or a matte.
 
-    :param host: the instance's Blender data (``scene``, ``strip``, ``frames``, ``premultiply``, ``mute_source``).
+    :param host: the instance's Blender data (``scene``, ``strip`` or ``node``, ``frames``, ``premultiply``, ...).
     :returns: a summary dict (strip, layer, channel, kind, final start and end).
     """
     if not outputs:
-        raise PublishError("Runtime.Failed", "strip '{}': the job reported no output".format(host.get("strip")))
-    scene, source = find_strip(host["scene"], host["strip"])
+        raise PublishError("Runtime.Failed", "{}: the job reported no output".format(host.get("strip") or host.get("node")))
     output = outputs[0]
+    if host.get("node"):
+        return _integrate_node(host, kind, output)
+    scene, source = find_strip(host["scene"], host["strip"])
     if kind == "keyed":
         layer = strips.add_keyed_layer(scene, source, output, host["frames"], premultiplied=bool(host.get("premultiply")),
                                        mute_source=bool(host.get("mute_source", True)))
@@ -37,3 +39,14 @@ def integrate_output(context, host, kind, outputs):
         layer = strips.add_matte(context, scene, source, output, host["frames"])
     return {"strip": source.name, "layer": layer.name, "channel": layer.channel, "kind": kind,
             "frame_final_start": layer.frame_final_start, "frame_final_end": layer.frame_final_end, "path": output["path"]}
+
+
+def _integrate_node(host, kind, output):
+    if kind == "keyed":
+        node = nodes.add_keyed_node(host, output)
+        extra = {}
+    else:
+        node, set_alpha = nodes.add_matte_node(host, output)
+        extra = {"set_alpha": set_alpha.name}
+    return dict({"node": host["node"], "layer": node.name, "kind": kind, "frame_start": node.frame_start,
+                 "frame_duration": node.frame_duration, "path": output["path"]}, **extra)

@@ -15,10 +15,11 @@ import bpy
 
 from mattebox.publish import PublishSession, RuntimeClient
 
-from . import compat, integrate, ledger, strips
+from . import compat, integrate, ledger, nodes, strips
 from .pipeline import HOST, blender_plugins
 
-__all__ = ["StripPublish", "default_output_dir", "output_path", "selected_strip_names", "waiting_jobs"]
+__all__ = ["StripPublish", "default_output_dir", "output_path", "selected_node_names", "selected_strip_names",
+           "waiting_jobs"]
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +51,14 @@ def output_path(folder, strip_name, task, kind, job_id, sequence):
 
 def host_api():
     """What the Blender plugins use (they are loaded by path and cannot import this add-on by a fixed name)."""
-    return types.SimpleNamespace(compat=compat, strips=strips, integrate=integrate, output_path=output_path)
+    return types.SimpleNamespace(compat=compat, strips=strips, nodes=nodes, integrate=integrate, output_path=output_path)
 
 
 class StripPublish(object):
-    """Process strips of a scene with the mattebox runtime and integrate the results.
+    """Process strips (or compositor nodes) of a scene with the mattebox runtime and integrate the results.
 
-    :param scene: the scene whose VSE holds the strips.
-    :param strip_names: the strips to process (one job each).
+    :param scene: the scene whose VSE (or compositor) holds them.
+    :param names: the strips (or nodes) to process (one job each).
     :param task: ``greenscreen``, ``body`` or ``halfbody``.
     :param kind: ``keyed`` (a layer above) or ``matte`` (a Mask modifier on the source).
     :param backend: a backend name, or empty for the task's default.
@@ -66,14 +67,15 @@ class StripPublish(object):
     :param output_dir: where outputs go.
     :param keyed_format: ``mov`` (ProRes 4444) or ``png`` (RGBA sequence) for keyed layers.
     :param mute_source: mute the source under a keyed layer (so the layer shows over what lies below).
+    :param target: ``strips`` (VSE strips named ``names``) or ``nodes`` (compositor nodes named ``names``).
     """
 
-    def __init__(self, scene, strip_names, task, kind, backend="", options=None, runtime="", output_dir=None,
-                 keyed_format="mov", mute_source=True):
+    def __init__(self, scene, names, task, kind, backend="", options=None, runtime="", output_dir=None,
+                 keyed_format="mov", mute_source=True, target="strips"):
         self.scene = scene
         client = RuntimeClient(explicit=runtime or None)
         settings = {
-            "scene": scene.name, "strips": list(strip_names), "task": task, "kind": kind, "backend": backend or None,
+            "scene": scene.name, target: list(names), "task": task, "kind": kind, "backend": backend or None,
             "options": dict(options or {}), "output_dir": output_dir or default_output_dir(),
             "keyed_format": keyed_format, "mute_source": bool(mute_source),
         }
@@ -111,6 +113,11 @@ class StripPublish(object):
         for job in self.session.jobs.values():
             if job.done:
                 ledger.forget(self.scene, job.job_id, {"job_id": job.job_id, "request": job.request.to_dict()})
+
+
+def selected_node_names(context):
+    """Names of the selected Movie Clip and Image nodes of the scene's compositor."""
+    return [n.name for n in nodes.selected_nodes(context.scene)]
 
 
 def selected_strip_names(context):

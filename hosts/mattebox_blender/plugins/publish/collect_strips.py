@@ -18,6 +18,8 @@ class CollectStrips(pyblish.api.ContextPlugin):
     def process(self, context):
         mb = context.data["mattebox"]
         api, settings = mb["host_api"], mb["settings"]
+        if "strips" not in settings:
+            return
         scene = bpy.data.scenes[settings["scene"]]
         editor = scene.sequence_editor
         for name in settings["strips"]:
@@ -38,5 +40,6 @@ class CollectStrips(pyblish.api.ContextPlugin):
             host = {"scene": scene.name, "strip": strip.name, "frames": info["frames"], "premultiply": premultiply,
                     "mute_source": settings["mute_source"], "size": info["size"]}
             add_clip_instance(context, strip.name, clip_data(info["label"], request, source_frames=info["source_frames"],
-                                                             problems=info["problems"], host=host))
+                                                             problems=info["problems"], host=host),
+                              families=["blender.strip." + kind])
             self.log.info("%s: frames %s of %s", info["label"], info["frames"], info["source"])

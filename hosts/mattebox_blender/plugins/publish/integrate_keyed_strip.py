@@ -10,7 +10,7 @@ class IntegrateKeyedStrip(pyblish.api.InstancePlugin):
     order = pyblish.api.IntegratorOrder
     label = "Add the keyed layer"
     hosts = ["blender"]
-    families = ["mattebox.keyed"]
+    families = ["blender.strip.keyed"]
 
     def process(self, instance):
         mb = instance.context.data["mattebox"]

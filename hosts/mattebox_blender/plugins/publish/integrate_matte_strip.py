@@ -10,7 +10,7 @@ class IntegrateMatteStrip(pyblish.api.InstancePlugin):
     order = pyblish.api.IntegratorOrder
     label = "Add the matte and its Mask modifier"
     hosts = ["blender"]
-    families = ["mattebox.matte"]
+    families = ["blender.strip.matte"]
 
     def process(self, instance):
         mb = instance.context.data["mattebox"]
