@@ -51,8 +51,9 @@ _LUT_LINEAR = srgb_to_linear_lut()
 _LUT_ENCODED = (np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
 _NOISE_MEMORY = 0.8  # share of the previous frames' noise estimate kept (steadies clip black)
 _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze over the screen
-_CLOSE = True
 _HOLE_LEVEL = 0.2
+_KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
+_SHRINK_FROM = 270  # chroma rows from which the core keeps one pixel off the solid outline
 _HUE_TOLERANCE = 0.15  # chromaticity distance (L1) from a given screen colour still counted as screen  # matte level above which a hole enclosed by solid foreground is foreground, not screen
 
 
@@ -162,14 +163,15 @@ class Keyer:
             mask = (d_small > 0.6 * d_ref).astype(np.float32)
         d_screen = cv2.resize(d_plate, (w2, h2), interpolation=cv2.INTER_LINEAR)
         np.maximum(d_screen, 1e-4, out=d_screen)
-        alpha_cd = 1.0 - d / d_screen
+        alpha_cd = cv2.divide(d, d_screen)
+        cv2.subtract(1.0, alpha_cd, dst=alpha_cd)
         clip_black = self._clip_black(alpha_cd, mask)
-        alpha, core = self._solid(alpha_cd)
-        if s.edge_refine:
-            self._refine_band(alpha, alpha_cd, core, lin, plate, clip_black)
+        alpha, core, solid_small = self._solid(alpha_cd, lin_small.shape[:2])
+        if s.edge_refine and solid_small is not None:
+            self._refine_band(alpha, alpha_cd, core, lin, lin_small, plate, solid_small, clip_black)
         if clip_black > 0:
-            alpha -= clip_black
-            alpha *= 1.0 / (1.0 - clip_black)
+            cv2.subtract(alpha, clip_black, dst=alpha)
+            cv2.multiply(alpha, 1.0 / (1.0 - clip_black), dst=alpha)
         np.clip(alpha, 0.0, 1.0, out=alpha)
         st.frames += 1
         return HalfMatte(alpha=alpha, luma_half=luma_half, rgb_half=rgb_half, screen=screen)
@@ -178,72 +180,89 @@ class Keyer:
         s, st = self.settings, self._state
         if s.clip_black != "auto":
             return float(s.clip_black)
-        h2, w2 = alpha_cd.shape
-        mask = cv2.resize(mask_small, (w2, h2), interpolation=cv2.INTER_NEAREST) > 0.5
-        sample = alpha_cd[::2, ::2][mask[::2, ::2]]
+        hs, ws = mask_small.shape
+        step = max(1, alpha_cd.shape[0] // (2 * hs))  # about two samples per plate pixel and axis
+        sample_grid = alpha_cd[::step, ::step]
+        mask = cv2.resize(mask_small, (sample_grid.shape[1], sample_grid.shape[0]), interpolation=cv2.INTER_NEAREST) > 0.5
+        sample = sample_grid[mask]
         if sample.size >= 64:
             sigma = 1.4826 * float(np.median(np.abs(sample)))
             st.noise = sigma if st.noise is None else _NOISE_MEMORY * st.noise + (1 - _NOISE_MEMORY) * sigma
         return float(min(0.25, max(_MIN_CLIP_BLACK, 3.0 * (st.noise if st.noise is not None else 0.01))))
 
     def _core_radius(self, h2: int) -> int:
+        """Radius of the solid-core test in chroma-resolution pixels."""
         size = self.settings.core_size
         if size > 0:
             return max(1, int(round(size / 2.0)))  # given in full-resolution pixels
         return max(2, int(round(3.0 * h2 / 360.0)))
 
-    def _solid(self, alpha_cd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _solid(self, alpha_cd: np.ndarray, small_shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Clip solid regions (thicker than the core size, above the core threshold) to opaque.
+
+        :returns: the matte, the solid-core weight (0..1) and the core's coverage of the plate grid
+            (``None`` when nothing is solid).
+        """
         s = self.settings
-        r = self._core_radius(alpha_cd.shape[0])
+        h2, w2 = alpha_cd.shape
+        r = self._core_radius(h2)
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-        solid = (alpha_cd > s.core_threshold).astype(np.uint8)
+        solid = cv2.compare(alpha_cd, s.core_threshold, cv2.CMP_GT) // 255
         opened = cv2.dilate(cv2.erode(solid, kernel), kernel)
-        if _CLOSE:
-            opened = cv2.erode(cv2.dilate(opened, kernel), kernel)
+        opened = cv2.erode(cv2.dilate(opened, kernel), kernel)  # close pockets narrower than the core
         # holes inside the solid core that are not screen (a dull patch of a greenish shirt) are solid too
         outside = cv2.copyMakeBorder(1 - opened, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
         cv2.floodFill(outside, None, (0, 0), 2, flags=4)
-        enclosed = outside[1:-1, 1:-1] == 1
-        opened[enclosed & (alpha_cd > _HOLE_LEVEL)] = 1
-        core = cv2.GaussianBlur(opened.astype(np.float32), (0, 0), 1.0)
-        clipped = np.clip(alpha_cd * (1.0 / max(s.clip_white, 1e-3)), 0.0, 1.0)
-        alpha = alpha_cd + core * (clipped - alpha_cd)
-        return alpha, core
+        opened[(outside[1:-1, 1:-1] == 1) & (alpha_cd > _HOLE_LEVEL)] = 1
+        alpha = alpha_cd.copy()
+        # one pixel in from the solid outline: the outline itself is left to the edge refinement
+        inner = cv2.erode(opened, np.ones((3, 3), np.uint8)) if h2 >= _SHRINK_FROM else opened
+        rows = np.flatnonzero(cv2.reduce(inner, 1, cv2.REDUCE_MAX).ravel())
+        if rows.size == 0:
+            return alpha, np.zeros_like(alpha_cd), None
+        cols = np.flatnonzero(cv2.reduce(inner, 0, cv2.REDUCE_MAX).ravel())
+        core = cv2.GaussianBlur(inner.astype(np.float32), (0, 0), 1.0)
+        y0, y1 = max(0, int(rows[0]) - 4), min(h2, int(rows[-1]) + 5)
+        x0, x1 = max(0, int(cols[0]) - 4), min(w2, int(cols[-1]) + 5)
+        a, c = alpha[y0:y1, x0:x1], core[y0:y1, x0:x1]
+        clipped = cv2.multiply(a, 1.0 / max(s.clip_white, 1e-3))
+        np.minimum(clipped, 1.0, out=clipped)
+        clipped -= a
+        clipped *= c
+        a += clipped
+        hs, ws = small_shape
+        solid_small = cv2.resize(inner.astype(np.float32), (ws, hs), interpolation=cv2.INTER_AREA)
+        return alpha, core, solid_small
 
     def _refine_band(self, alpha: np.ndarray, alpha_cd: np.ndarray, core: np.ndarray, lin: np.ndarray,
-                     plate_small: np.ndarray, clip_black: float) -> None:
+                     lin_small: np.ndarray, plate_small: np.ndarray, solid_small: np.ndarray, clip_black: float) -> None:
         """Solve ``I = αF + (1−α)B`` in the soft band, with F from nearby solid pixels (in place)."""
-        band = (core < 0.99) & (alpha_cd > max(clip_black, 0.01))
+        known = (solid_small > _KNOWN).astype(np.float32)
+        if not known.any():
+            return
+        band = cv2.compare(alpha_cd, max(clip_black, 0.01), cv2.CMP_GT)
+        band &= cv2.compare(core, 0.99, cv2.CMP_LT)
         ys, xs = np.nonzero(band)
         if ys.size == 0:
             return
         h2, w2 = alpha.shape
         hs, ws = plate_small.shape[:2]
-        solid = (core >= 0.99).astype(np.float32)
-        solid_small = cv2.resize(solid, (ws, hs), interpolation=cv2.INTER_AREA)
-        colour_small = cv2.resize(lin * solid[..., None], (ws, hs), interpolation=cv2.INTER_AREA)
-        known = solid_small > 0.5
-        if not known.any():
-            return
-        colour_small /= np.maximum(solid_small, 1e-6)[..., None]
-        fg_small = push_pull(colour_small, known.astype(np.float32))
+        fg_small = push_pull(lin_small, known)
         # sample both plates at the band pixels (bilinear, centre-aligned)
         map_x = ((xs.astype(np.float32) + 0.5) * (ws / w2) - 0.5).reshape(1, -1)
         map_y = ((ys.astype(np.float32) + 0.5) * (hs / h2) - 0.5).reshape(1, -1)
         fg = cv2.remap(fg_small, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
         bg = cv2.remap(np.ascontiguousarray(plate_small), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
-        pix = lin[ys, xs]
-        v = pix - bg
+        v = lin[ys, xs] - bg
         dvec = fg - bg
         den = np.einsum("ij,ij->i", dvec, dvec)
         proj = np.einsum("ij,ij->i", v, dvec) / np.maximum(den, 1e-6)
         resid = v - proj[:, None] * dvec
         r2 = np.einsum("ij,ij->i", resid, resid) / np.maximum(np.einsum("ij,ij->i", v, v), 1e-8)
         tol = self.settings.edge_tolerance
-        weight = np.exp(-r2 / (tol * tol)) * (den > 1e-3)
-        refined = alpha[ys, xs] + weight * (proj - alpha[ys, xs])
-        c = core[ys, xs]
-        alpha[ys, xs] = c * alpha[ys, xs] + (1.0 - c) * refined
+        weight = np.exp(-r2 / (tol * tol)) * (den > 1e-3) * (1.0 - core[ys, xs])
+        current = alpha[ys, xs]
+        alpha[ys, xs] = current + weight * (proj - current)
 
 
 def detect_screen_colour(lin_small: np.ndarray, screen: str) -> np.ndarray:

@@ -18,6 +18,7 @@ from mattebox.matte.guided import guided_upsample
 __all__ = ["upsample_matte"]
 
 _EPS = 1e-4  # regularisation of the luma slope, in (luma 0..1)² units: above the codec's noise
+_SOLID = 0.98  # a 3×3 neighbourhood at least this opaque is solid: no luma detail there
 
 
 def _box(img: np.ndarray) -> np.ndarray:
@@ -66,23 +67,19 @@ def upsample_matte(alpha: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, m
         res = guided_upsample(a, luma[Y0:Y1, X0:X1], radius=2, eps=1e-5)
         out[Y0:Y1, X0:X1] = res
         return out
-    g_half = luma_half[y0:y1, x0:x1].astype(np.float32) * (1.0 / 255.0)
+    g_half = luma_half[y0:y1, x0:x1].astype(np.float32)
     mean_g = _box(g_half)
     mean_a = _box(a)
     cov = _box(g_half * a) - mean_g * mean_a
     var = _box(g_half * g_half) - mean_g * mean_g
-    slope = cov / (var + _EPS)
-    base = cv2.resize(a, size, interpolation=cv2.INTER_LINEAR)
-    slope_full = cv2.resize(slope, size, interpolation=cv2.INTER_LINEAR)
-    g_base = cv2.resize(g_half, size, interpolation=cv2.INTER_LINEAR)
+    slope = cov / (var + _EPS * 255.0 * 255.0)  # per luma code
+    # inside solid areas the matte owes nothing to luma edges (a logo on a shirt must not carve it)
+    slope[cv2.erode(a, np.ones((3, 3), np.uint8)) >= _SOLID] = 0.0
+    # full resolution: the upsampled matte plus slope × (luma − upsampled luma), i.e. the luma's detail
     detail = luma[Y0:Y1, X0:X1].astype(np.float32)
-    detail *= 1.0 / 255.0
-    detail -= g_base
-    detail *= slope_full
-    detail += base
-    # luma edges inside solid areas (a logo on a shirt) must not carve the matte: never below the local minimum
-    floor = cv2.resize(cv2.erode(a, np.ones((3, 3), np.uint8)), size, interpolation=cv2.INTER_LINEAR)
-    np.maximum(detail, floor, out=detail)
+    detail -= cv2.resize(g_half, size, interpolation=cv2.INTER_LINEAR)
+    detail *= cv2.resize(slope, size, interpolation=cv2.INTER_LINEAR)
+    detail += cv2.resize(a, size, interpolation=cv2.INTER_LINEAR)
     np.clip(detail, 0.0, 1.0, out=detail)
     out[Y0:Y1, X0:X1] = detail
     return out
