@@ -29,7 +29,7 @@ from mattebox.jobs import JobStatus
 from mattebox.tasks import Task
 
 from .billing import estimate_charge
-from .client import UNCERTAIN, RpcClient
+from .client import UNCERTAIN, RpcClient, is_retryable_code
 from .download import EXPIRED, download
 from .fit import UploadPlan, plan_upload
 from .limits import SERVICE_LIMITS
@@ -261,14 +261,21 @@ class RemoteJob:
         log.info("%s submitted: JobId %s", what, job_id)
 
     def _poll(self, chunk: dict, what: str) -> None:
-        started = chunk.get("submitted_at") or time.time()
+        started = time.time()  # the timeout counts from this run: a resumed job waits afresh
         delay = self.settings.poll_min_s
         while True:
             self._check_cancel()
-            answer = self.rpc.call(self.endpoint, "GetAsyncJobResult", VIDEOSEG_VERSION, {"JobId": chunk["job_id"]})
+            try:
+                answer = self.rpc.call(self.endpoint, "GetAsyncJobResult", VIDEOSEG_VERSION, {"JobId": chunk["job_id"]})
+            except MatteboxError as err:
+                if not is_retryable_code(err.code) or time.time() - started > self.settings.poll_timeout_s:
+                    raise
+                # the job goes on at the service whatever happens to a status query: keep asking
+                log.info("%s: status query failed (%s); polling on", what, err.code)
+                answer = {}
             data = answer.get("Data") or {}
             status = str(data.get("Status", ""))
-            if status != chunk.get("status"):
+            if status and status != chunk.get("status"):
                 self._set(chunk, status=status)
             if status == "PROCESS_SUCCESS":
                 url = _result_url(data.get("Result"))
