@@ -27,8 +27,15 @@ TIMER_S = 0.1
 STEP_BUDGET_S = 0.01  # plugins run between timer ticks only while no job is running; keep each tick short
 
 
+_SECRET_WORDS = ("secret", "password", "token", "access-key", "accesskey")
+
+
 def parse_options(text):
-    """Backend options from ``name=value name2=value2`` or a JSON object; raises ``InvalidParameter``."""
+    """Backend options from ``name=value name2=value2`` or a JSON object; raises ``InvalidParameter``.
+
+    Credentials are refused: options are saved with the .blend, credentials belong in the runtime's
+    environment or profile.
+    """
     text = (text or "").strip()
     if not text:
         return {}
@@ -39,13 +46,22 @@ def parse_options(text):
             raise PublishError("InvalidParameter", "backend options are not valid JSON: {}".format(exc))
         if not isinstance(data, dict):
             raise PublishError("InvalidParameter", "backend options must be a JSON object")
-        return {str(k): str(v) for k, v in data.items()}
+        return _no_credentials({str(k): str(v) for k, v in data.items()})
     options = {}
     for token in text.split():
         name, sep, value = token.partition("=")
         if not sep or not name:
             raise PublishError("InvalidParameter", "backend option {!r} is not name=value".format(token))
         options[name.lstrip("-")] = value
+    return _no_credentials(options)
+
+
+def _no_credentials(options):
+    for name in options:
+        if any(word in name.lower() for word in _SECRET_WORDS):
+            raise PublishError("InvalidParameter", "backend option {!r} looks like a credential; options are saved with the "
+                               ".blend file".format(name), hint="give credentials to the runtime through its environment or profile "
+                               "(e.g. ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET or an Alibaba Cloud CLI profile)")
     return options
 
 

@@ -98,6 +98,13 @@ def test_missing_runtime_is_reported(run):
     assert error["code"] == "Runtime.NotFound" and run["_params"]["missing_runtime"] in error["message"]
 
 
+def test_credentials_are_refused_as_backend_options(run):
+    case = run["credential_option"]
+    assert case["result"][0].startswith("ERROR: Error: InvalidParameter") and "looks like a credential" in case["result"][0]
+    (error,) = case["report"]["errors"]
+    assert error["code"] == "InvalidParameter" and "environment or profile" in error["hint"]
+
+
 def test_no_secret_in_the_blend_or_the_preferences(run):
     case = run["secrets"]
     assert case["result"] == ["FINISHED"] and case["doctor"] == ["FINISHED"]

@@ -84,6 +84,14 @@ def case_no_runtime(params):
     return {"result": result, "report": report}
 
 
+def case_credential_option(params):
+    scene = make_scene("credential_option", 160, 96, 25)
+    movie = add_movie(scene, "movie", params["clip"], 2, 1)
+    select_only(scene, [movie])
+    result, report = run_operator(task="body", output="keyed", backend="index", options="access-key-secret=abc123")
+    return {"result": result, "report": report}
+
+
 def case_secrets(params):
     """Credentials in the environment reach the runtime but never the .blend or the preferences."""
     os.environ.update(params["secrets"])
@@ -104,6 +112,6 @@ def case_secrets(params):
 def run(params):
     out = {"install": install_extension(params["zip"])}
     bpy.ops.wm.save_as_mainfile(filepath=params["blend"])
-    for name in ("validation", "failing_job", "two_strips", "cancel", "no_runtime", "secrets"):
+    for name in ("validation", "failing_job", "two_strips", "cancel", "no_runtime", "credential_option", "secrets"):
         out[name] = globals()["case_" + name](params)
     return out
