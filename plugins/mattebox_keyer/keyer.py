@@ -19,6 +19,7 @@ Per frame, at chroma resolution (where 4:2:0 colour lives):
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 
 import cv2
@@ -29,6 +30,7 @@ from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
 from mattebox.matte.refine import choke, feather
 
 from .foreground import despilled_rgb
+from .sampling import sample_bilinear
 from .screen import detect_screen, push_pull, screen_difference, screen_plate
 from .settings import KeyerSettings
 from .upsample import upsample_matte
@@ -49,7 +51,6 @@ def srgb_to_linear_lut() -> np.ndarray:
 
 _LUT_LINEAR = srgb_to_linear_lut()
 _LUT_ENCODED = (np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
-_NOISE_MEMORY = 0.8  # share of the previous frames' noise estimate kept (steadies clip black)
 _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze over the screen
 _HOLE_LEVEL = 0.2
 _KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
@@ -72,7 +73,7 @@ class _ClipState:
     screen: str | None = None
     reference: np.ndarray | None = None  # linear RGB of the screen
     noise: float | None = None
-    frames: int = 0
+    first_noise: float | None = None  # the first frame's, for frames that show too little screen
     notes: list[str] = field(default_factory=list)
 
 
@@ -85,6 +86,7 @@ class Keyer:
     def __init__(self, settings: KeyerSettings | None = None) -> None:
         self.settings = settings or KeyerSettings()
         self._state = _ClipState()
+        self._lock = threading.Lock()
         s = self.settings
         if s.screen_color != "auto":
             rgb = np.asarray(s.screen_color, np.float64) / 255.0
@@ -98,7 +100,7 @@ class Keyer:
 
     @property
     def noise(self) -> float | None:
-        """The screen's matte noise (standard deviation) measured so far."""
+        """The screen's matte noise (standard deviation) measured on the latest frame."""
         return self._state.noise
 
     # -- step 1: linear light at chroma resolution ------------------------------------------------
@@ -115,13 +117,18 @@ class Keyer:
 
     def _know_screen(self, lin_small: np.ndarray) -> str:
         st, s = self._state, self.settings
-        if st.screen is None:
+        if st.screen is not None:
+            return st.screen
+        with self._lock:  # frames may be keyed concurrently: the first one fixes the screen
+            if st.screen is not None:
+                return st.screen
             detected, colour = detect_screen(lin_small)
-            st.screen = detected if s.screen == "auto" else s.screen
+            screen = detected if s.screen == "auto" else s.screen
             if st.reference is None:
-                st.reference = colour if st.screen == detected else detect_screen_colour(lin_small, st.screen)
-            log.info("keyer: %s screen, reference colour (linear) %s", st.screen, np.round(st.reference, 3).tolist())
-        return st.screen
+                st.reference = colour if screen == detected else detect_screen_colour(lin_small, screen)
+            st.screen = screen  # last: other threads take a set screen as "reference known too"
+            log.info("keyer: %s screen, reference colour (linear) %s", screen, np.round(st.reference, 3).tolist())
+        return screen
 
     def key(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> tuple[np.ndarray, np.ndarray | None]:
         """Matte (float32, luma's size) and despilled foreground (R'G'B' uint8 or ``None``) of one frame."""
@@ -173,7 +180,6 @@ class Keyer:
             cv2.subtract(alpha, clip_black, dst=alpha)
             cv2.multiply(alpha, 1.0 / (1.0 - clip_black), dst=alpha)
         np.clip(alpha, 0.0, 1.0, out=alpha)
-        st.frames += 1
         return HalfMatte(alpha=alpha, luma_half=luma_half, rgb_half=rgb_half, screen=screen)
 
     def _clip_black(self, alpha_cd: np.ndarray, mask_small: np.ndarray) -> float:
@@ -182,13 +188,18 @@ class Keyer:
             return float(s.clip_black)
         hs, ws = mask_small.shape
         step = max(1, alpha_cd.shape[0] // (2 * hs))  # about two samples per plate pixel and axis
-        sample_grid = alpha_cd[::step, ::step]
+        sample_grid = alpha_cd[step // 2 :: step, step // 2 :: step]
         mask = cv2.resize(mask_small, (sample_grid.shape[1], sample_grid.shape[0]), interpolation=cv2.INTER_NEAREST) > 0.5
         sample = sample_grid[mask]
+        # per frame (a median over thousands of screen pixels is steady), so frames key alike in any order
         if sample.size >= 64:
             sigma = 1.4826 * float(np.median(np.abs(sample)))
-            st.noise = sigma if st.noise is None else _NOISE_MEMORY * st.noise + (1 - _NOISE_MEMORY) * sigma
-        return float(min(0.25, max(_MIN_CLIP_BLACK, 3.0 * (st.noise if st.noise is not None else 0.01))))
+            if st.first_noise is None:
+                st.first_noise = sigma
+        else:
+            sigma = st.first_noise if st.first_noise is not None else 0.01
+        st.noise = sigma
+        return float(min(0.25, max(_MIN_CLIP_BLACK, 3.0 * sigma)))
 
     def _core_radius(self, h2: int) -> int:
         """Radius of the solid-core test in chroma-resolution pixels."""
@@ -217,13 +228,12 @@ class Keyer:
         alpha = alpha_cd.copy()
         # one pixel in from the solid outline: the outline itself is left to the edge refinement
         inner = cv2.erode(opened, np.ones((3, 3), np.uint8)) if h2 >= _SHRINK_FROM else opened
-        rows = np.flatnonzero(cv2.reduce(inner, 1, cv2.REDUCE_MAX).ravel())
-        if rows.size == 0:
+        bx, by, bw, bh = cv2.boundingRect(inner)
+        if bw == 0 or bh == 0:
             return alpha, np.zeros_like(alpha_cd), None
-        cols = np.flatnonzero(cv2.reduce(inner, 0, cv2.REDUCE_MAX).ravel())
         core = cv2.GaussianBlur(inner.astype(np.float32), (0, 0), 1.0)
-        y0, y1 = max(0, int(rows[0]) - 4), min(h2, int(rows[-1]) + 5)
-        x0, x1 = max(0, int(cols[0]) - 4), min(w2, int(cols[-1]) + 5)
+        y0, y1 = max(0, by - 4), min(h2, by + bh + 4)
+        x0, x1 = max(0, bx - 4), min(w2, bx + bw + 4)
         a, c = alpha[y0:y1, x0:x1], core[y0:y1, x0:x1]
         clipped = cv2.multiply(a, 1.0 / max(s.clip_white, 1e-3))
         np.minimum(clipped, 1.0, out=clipped)
@@ -242,17 +252,19 @@ class Keyer:
             return
         band = cv2.compare(alpha_cd, max(clip_black, 0.01), cv2.CMP_GT)
         band &= cv2.compare(core, 0.99, cv2.CMP_LT)
-        ys, xs = np.nonzero(band)
-        if ys.size == 0:
+        points = cv2.findNonZero(band)
+        if points is None:
             return
+        points = points.reshape(-1, 2)
+        xs, ys = points[:, 0], points[:, 1]
         h2, w2 = alpha.shape
         hs, ws = plate_small.shape[:2]
         fg_small = push_pull(lin_small, known)
         # sample both plates at the band pixels (bilinear, centre-aligned)
-        map_x = ((xs.astype(np.float32) + 0.5) * (ws / w2) - 0.5).reshape(1, -1)
-        map_y = ((ys.astype(np.float32) + 0.5) * (hs / h2) - 0.5).reshape(1, -1)
-        fg = cv2.remap(fg_small, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
-        bg = cv2.remap(np.ascontiguousarray(plate_small), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+        map_x = (xs.astype(np.float32) + 0.5) * (ws / w2) - 0.5
+        map_y = (ys.astype(np.float32) + 0.5) * (hs / h2) - 0.5
+        fg = sample_bilinear(fg_small, map_x, map_y)
+        bg = sample_bilinear(plate_small, map_x, map_y)
         v = lin[ys, xs] - bg
         dvec = fg - bg
         den = np.einsum("ij,ij->i", dvec, dvec)

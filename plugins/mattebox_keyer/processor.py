@@ -1,14 +1,18 @@
 """The keyer's :class:`~mattebox.backend.Processor`: frames in presentation order → mattes in the same order.
 
-Without temporal smoothing every frame is answered at once. With it, a frame is answered when its
-successor has been keyed (the smoothing looks one frame ahead), so :meth:`process` returns one
-result fewer than it was given the first time, and :meth:`finish` returns the last frame.
+Frames of a batch are keyed concurrently (OpenCV and most numpy work release the GIL, and a frame
+depends on no other once the screen is known from the clip's first frame), then answered in order.
+Without temporal smoothing every frame is answered in the call that brought it. With it, a frame is
+answered once its successor is keyed (the smoothing looks one frame ahead), so the first
+:meth:`process` returns one result fewer than it was given and :meth:`finish` returns the last frame.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
 from mattebox.backend import MatteResult
@@ -27,56 +31,72 @@ class KeyerProcessor:
     """Keys one job's frames.
 
     :param settings: the keyer's parameters.
+    :param workers: frames keyed at once (default: the CPU count, at most 4); 1 keys in the caller's thread.
     """
 
-    batch_size = 1
-
-    def __init__(self, settings: KeyerSettings | None = None) -> None:
+    def __init__(self, settings: KeyerSettings | None = None, *, workers: int | None = None) -> None:
         self.settings = settings or KeyerSettings()
         self.keyer = Keyer(self.settings)
+        self.workers = max(1, min(4, os.cpu_count() or 1) if workers is None else int(workers))
+        self.batch_size = 2 * self.workers
+        self._pool: ThreadPoolExecutor | None = None
         self._waiting: deque[tuple[Frame, HalfMatte]] = deque()  # keyed, not yet answered
         self._previous: HalfMatte | None = None  # the last answered frame's raw estimate
 
     def prepare(self) -> None:
         return None
 
+    def _map(self, fn, items: list) -> list:
+        """``fn`` over ``items``, concurrently when there is more than one, results in order."""
+        if self.workers <= 1 or len(items) <= 1:
+            return [fn(*item) for item in items]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="mattebox-keyer")
+        return list(self._pool.map(lambda item: fn(*item), items))
+
     def _estimate(self, frame: Frame) -> HalfMatte:
         y, cb, cr = frame.ycbcr420()
         return self.keyer.estimate(y, cb, cr, frame.color)
 
-    def _answer(self, frame: Frame, half: HalfMatte, following: HalfMatte | None) -> MatteResult:
+    def _finish(self, frame: Frame, half: HalfMatte, previous: HalfMatte | None, following: HalfMatte | None) -> MatteResult:
         alpha_half = half.alpha
         if self.settings.temporal > 0:
-            neighbours = [(m.alpha, m.luma_half) for m in (self._previous, following)
+            neighbours = [(m.alpha, m.luma_half) for m in (previous, following)
                           if m is not None and m.alpha.shape == half.alpha.shape]
             alpha_half = centred_smooth(half.alpha, half.luma_half, neighbours, self.settings.temporal)
-        self._previous = half
         y, cb, cr = frame.ycbcr420()
         alpha, fg = self.keyer.finish_matte(half, alpha_half, y, cb, cr, frame.color)
         return MatteResult(alpha=alpha, foreground=fg)
 
     def process(self, frames: Sequence[Frame]) -> list[MatteResult]:
         """Mattes for the oldest frames not yet answered (one behind when smoothing in time)."""
-        results: list[MatteResult] = []
-        for frame in frames:
-            half = self._estimate(frame)
-            if self.settings.temporal <= 0:
-                results.append(self._answer(frame, half, None))
-                continue
-            self._waiting.append((frame, half))
-            if len(self._waiting) >= 2:
-                held_frame, held_half = self._waiting.popleft()
-                results.append(self._answer(held_frame, held_half, self._waiting[0][1]))
-        return results
+        frames = list(frames)
+        if not frames:
+            return []
+        halves: list[HalfMatte] = []
+        if self.keyer.screen is None:  # the first frame fixes the screen for the clip: key it alone
+            halves.append(self._estimate(frames[0]))
+        halves += self._map(self._estimate, [(f,) for f in frames[len(halves):]])
+        self._waiting.extend(zip(frames, halves))
+        ready = len(self._waiting) - (1 if self.settings.temporal > 0 else 0)
+        return self._answer(ready)
+
+    def _answer(self, count: int) -> list[MatteResult]:
+        jobs = []
+        for _ in range(max(0, count)):
+            frame, half = self._waiting.popleft()
+            following = self._waiting[0][1] if self._waiting else None
+            jobs.append((frame, half, self._previous, following))
+            self._previous = half
+        return self._map(self._finish, jobs)
 
     def finish(self) -> list[MatteResult]:
         """The frame still held back for temporal smoothing, if any."""
-        results = []
-        while self._waiting:
-            frame, half = self._waiting.popleft()
-            results.append(self._answer(frame, half, self._waiting[0][1] if self._waiting else None))
-        return results
+        return self._answer(len(self._waiting))
 
     def close(self) -> None:
         self._waiting.clear()
         self._previous = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None

@@ -95,7 +95,7 @@ def screen_plate(d_small: np.ndarray, lin_small: np.ndarray, reference: tuple[np
     """
     h, w = d_small.shape
     r = max(3, w // 10)
-    local_max = cv2.dilate(d_small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    local_max = cv2.dilate(d_small, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
     local_max = cv2.GaussianBlur(local_max, (0, 0), r / 2.0)
     screen = (d_small > 0.65 * local_max) & (d_small > 1e-3)
     if hue_tolerance is not None:

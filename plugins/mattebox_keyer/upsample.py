@@ -5,7 +5,9 @@ still holds every hair. Within a small window the matte is linear in the luma wh
 foreground colour mixes with the screen, so the local slope (a regression of matte on luma at
 half resolution) times the luma's full-resolution detail gives the detail back ("detail transfer").
 Where the slope is unreliable it shrinks to zero and the result is plain bilinear upsampling.
-Only the bounding box of the soft or opaque matte is processed at full resolution.
+
+Only soft pixels need the detail: the matte is upsampled bilinearly everywhere (one resize), and
+the detail term is added at the children of soft chroma pixels alone, sampled with ``cv2.remap``.
 """
 
 from __future__ import annotations
@@ -15,24 +17,37 @@ import numpy as np
 
 from mattebox.matte.guided import guided_upsample
 
+from .sampling import sample_bilinear
+
 __all__ = ["upsample_matte"]
 
 _EPS = 1e-4  # regularisation of the luma slope, in (luma 0..1)² units: above the codec's noise
 _SOLID = 0.98  # a 3×3 neighbourhood at least this opaque is solid: no luma detail there
+_CHILDREN = ((0, 0), (0, 1), (1, 0), (1, 1))
 
 
 def _box(img: np.ndarray) -> np.ndarray:
     return cv2.blur(img, (3, 3), borderType=cv2.BORDER_REFLECT)
 
 
-def _bbox(alpha: np.ndarray, margin: int) -> tuple[int, int, int, int] | None:
-    rows = np.flatnonzero(cv2.reduce(alpha, 1, cv2.REDUCE_MAX).ravel() > 0)
-    if rows.size == 0:
+def _bbox(mask: np.ndarray, margin: int) -> tuple[int, int, int, int] | None:
+    x, y, bw, bh = cv2.boundingRect(mask)
+    if bw == 0 or bh == 0:
         return None
-    cols = np.flatnonzero(cv2.reduce(alpha, 0, cv2.REDUCE_MAX).ravel() > 0)
-    h, w = alpha.shape
-    return (max(0, int(rows[0]) - margin), min(h, int(rows[-1]) + 1 + margin),
-            max(0, int(cols[0]) - margin), min(w, int(cols[-1]) + 1 + margin))
+    h, w = mask.shape
+    return max(0, y - margin), min(h, y + bh + margin), max(0, x - margin), min(w, x + bw + margin)
+
+
+def _slope(a: np.ndarray, g_half: np.ndarray) -> np.ndarray:
+    """Local regression slope of matte on luma (per 8-bit luma code), 0 inside solid areas."""
+    mean_g = _box(g_half)
+    mean_a = _box(a)
+    cov = _box(g_half * a) - mean_g * mean_a
+    var = _box(g_half * g_half) - mean_g * mean_g
+    slope = cov / (var + _EPS * 255.0 * 255.0)
+    # inside solid areas the matte owes nothing to luma edges (a logo on a shirt must not carve it)
+    slope[cv2.erode(a, np.ones((3, 3), np.uint8)) >= _SOLID] = 0.0
+    return slope
 
 
 def upsample_matte(alpha: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, method: str = "detail") -> np.ndarray:
@@ -45,41 +60,38 @@ def upsample_matte(alpha: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, m
     """
     big_h, big_w = luma.shape
     h, w = alpha.shape
-    out = np.zeros((big_h, big_w), np.float32)
     if (h, w) == (big_h, big_w):
-        np.copyto(out, alpha)
+        return alpha.copy()
+    if method == "guided":
+        return guided_upsample(alpha, luma, radius=2, eps=1e-5)
+    out = cv2.resize(alpha, (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+    if method == "bilinear" or big_h != 2 * h or big_w != 2 * w:  # detail needs the exact 2× grid
         return out
-    box = _bbox(alpha, margin=3)
+    soft = cv2.compare(alpha, 0.0, cv2.CMP_GT) & cv2.compare(alpha, _SOLID, cv2.CMP_LT)
+    box = _bbox(soft, margin=2)
     if box is None:
         return out
-    if big_h == 2 * h and big_w == 2 * w:  # crop: the box maps exactly onto full-resolution pixels
-        y0, y1, x0, x1 = box
-        Y0, Y1, X0, X1 = 2 * y0, 2 * y1, 2 * x0, 2 * x1
-    else:  # odd sizes: whole frame, so that the scale matches the chroma siting of the source
-        y0, y1, x0, x1 = 0, h, 0, w
-        Y0, Y1, X0, X1 = 0, big_h, 0, big_w
+    y0, y1, x0, x1 = box
     a = np.ascontiguousarray(alpha[y0:y1, x0:x1])
-    size = (X1 - X0, Y1 - Y0)
-    if method == "bilinear":
-        out[Y0:Y1, X0:X1] = cv2.resize(a, size, interpolation=cv2.INTER_LINEAR)
-        return out
-    if method == "guided":
-        res = guided_upsample(a, luma[Y0:Y1, X0:X1], radius=2, eps=1e-5)
-        out[Y0:Y1, X0:X1] = res
-        return out
     g_half = luma_half[y0:y1, x0:x1].astype(np.float32)
-    mean_g = _box(g_half)
-    mean_a = _box(a)
-    cov = _box(g_half * a) - mean_g * mean_a
-    var = _box(g_half * g_half) - mean_g * mean_g
-    slope = cov / (var + _EPS * 255.0 * 255.0)  # per luma code
-    # inside solid areas the matte owes nothing to luma edges (a logo on a shirt must not carve it)
-    slope[cv2.erode(a, np.ones((3, 3), np.uint8)) >= _SOLID] = 0.0
-    # full resolution: the upsampled matte plus slope × (luma − upsampled luma), i.e. the luma's detail
-    detail = luma[Y0:Y1, X0:X1].astype(np.float32)
-    detail -= cv2.resize(g_half, size, interpolation=cv2.INTER_LINEAR)
-    detail *= cv2.resize(slope, size, interpolation=cv2.INTER_LINEAR)
-    detail += cv2.resize(a, size, interpolation=cv2.INTER_LINEAR)
+    slope = _slope(a, g_half)
+    parents = cv2.dilate(soft[y0:y1, x0:x1], np.ones((3, 3), np.uint8))
+    parents &= cv2.compare(np.abs(slope), 1e-6, cv2.CMP_GT)
+    py, px = np.nonzero(parents)
+    if py.size == 0:
+        return out
+    # the four full-resolution children of each parent, and their positions on the parent grid
+    cy = np.concatenate([2 * py + dy for dy, _ in _CHILDREN])
+    cx = np.concatenate([2 * px + dx for _, dx in _CHILDREN])
+    map_y = (cy.astype(np.float32) + 0.5) * 0.5 - 0.5
+    map_x = (cx.astype(np.float32) + 0.5) * 0.5 - 0.5
+    slope_c = sample_bilinear(slope, map_x, map_y)
+    g_base = sample_bilinear(g_half, map_x, map_y)
+    fy, fx = cy + 2 * y0, cx + 2 * x0
+    detail = luma[fy, fx].astype(np.float32)
+    detail -= g_base
+    detail *= slope_c
+    detail += out[fy, fx]
     np.clip(detail, 0.0, 1.0, out=detail)
-    out[Y0:Y1, X0:X1] = detail
+    out[fy, fx] = detail
     return out
