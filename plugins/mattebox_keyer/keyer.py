@@ -52,6 +52,7 @@ def srgb_to_linear_lut() -> np.ndarray:
 _LUT_LINEAR = srgb_to_linear_lut()
 _LUT_ENCODED = (np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
 _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze over the screen
+_NOISE_ROWS = 90  # rows of the sample grid for the screen's noise (thousands of screen samples)
 _HOLE_LEVEL = 0.2
 _KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
 _SHRINK_FROM = 270  # chroma rows from which the core keeps one pixel off the solid outline
@@ -186,8 +187,7 @@ class Keyer:
         s, st = self.settings, self._state
         if s.clip_black != "auto":
             return float(s.clip_black)
-        hs, ws = mask_small.shape
-        step = max(1, alpha_cd.shape[0] // (2 * hs))  # about two samples per plate pixel and axis
+        step = max(1, alpha_cd.shape[0] // _NOISE_ROWS)
         sample_grid = alpha_cd[step // 2 :: step, step // 2 :: step]
         mask = cv2.resize(mask_small, (sample_grid.shape[1], sample_grid.shape[0]), interpolation=cv2.INTER_NEAREST) > 0.5
         sample = sample_grid[mask]
@@ -231,7 +231,8 @@ class Keyer:
         bx, by, bw, bh = cv2.boundingRect(inner)
         if bw == 0 or bh == 0:
             return alpha, np.zeros_like(alpha_cd), None
-        core = cv2.GaussianBlur(inner.astype(np.float32), (0, 0), 1.0)
+        core = cv2.GaussianBlur(inner * np.uint8(255), (5, 5), 1.0).astype(np.float32)
+        core *= 1.0 / 255.0
         y0, y1 = max(0, by - 4), min(h2, by + bh + 4)
         x0, x1 = max(0, bx - 4), min(w2, bx + bw + 4)
         a, c = alpha[y0:y1, x0:x1], core[y0:y1, x0:x1]
