@@ -53,6 +53,7 @@ _LUT_LINEAR = srgb_to_linear_lut()
 _LUT_ENCODED = (np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
 _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze over the screen
 _NOISE_ROWS = 90  # rows of the sample grid for the screen's noise (thousands of screen samples)
+_NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
 _HOLE_LEVEL = 0.2
 _KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
 _SHRINK_FROM = 270  # chroma rows from which the core keeps one pixel off the solid outline
@@ -271,9 +272,11 @@ class Keyer:
         den = np.einsum("ij,ij->i", dvec, dvec)
         proj = np.einsum("ij,ij->i", v, dvec) / np.maximum(den, 1e-6)
         resid = v - proj[:, None] * dvec
-        r2 = np.einsum("ij,ij->i", resid, resid) / np.maximum(np.einsum("ij,ij->i", v, v), 1e-8)
+        # accepted where the pixel lies on the screen–foreground line (within the tolerance, relative
+        # to its distance from the screen, plus the noise floor that faint pixels cannot beat)
         tol = self.settings.edge_tolerance
-        weight = np.exp(-r2 / (tol * tol)) * (den > 1e-3) * (1.0 - core[ys, xs])
+        scale = tol * tol * np.einsum("ij,ij->i", v, v) + _NOISE_FLOOR
+        weight = np.exp(-np.einsum("ij,ij->i", resid, resid) / scale) * (den > 1e-3) * (1.0 - core[ys, xs])
         current = alpha[ys, xs]
         alpha[ys, xs] = current + weight * (proj - current)
 
