@@ -49,11 +49,30 @@ def _plane_coefficients(screen: str, restore_luma: float, color: ColorInfo) -> n
 
 
 def despilled_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, rgb_half: np.ndarray, color: ColorInfo, *,
-                  screen: str, method: str, strength: float = 1.0, restore_luma: float = 0.0) -> np.ndarray | None:
-    """The despilled foreground as R'G'B' uint8 at full resolution, or ``None`` for ``method='none'``."""
+                  screen: str, method: str, strength: float = 1.0, restore_luma: float = 0.0,
+                  region: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+    """The despilled foreground as R'G'B' uint8 at full resolution, or ``None`` for ``method='none'``.
+
+    :param region: ``(y0, y1, x0, x1)`` at chroma resolution: only this part is converted (the rest,
+        fully transparent, is left black); ``None`` converts the whole frame.
+    """
     spill = spill_amount(rgb_half, screen, method, strength)
     if spill is None:
         return None
+    big_h, big_w = y.shape
+    h, w = cb.shape
+    if region is not None and big_h == 2 * h and big_w == 2 * w:
+        y0, y1, x0, x1 = region
+        out = np.zeros((big_h, big_w, 3), np.uint8)
+        if y1 > y0 and x1 > x0:
+            out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1] = _convert(y[2 * y0 : 2 * y1, 2 * x0 : 2 * x1], cb[y0:y1, x0:x1],
+                                                            cr[y0:y1, x0:x1], spill[y0:y1, x0:x1], screen, restore_luma, color)
+        return out
+    return _convert(y, cb, cr, spill, screen, restore_luma, color)
+
+
+def _convert(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, spill: np.ndarray, screen: str, restore_luma: float,
+             color: ColorInfo) -> np.ndarray:
     dy, dcb, dcr = _plane_coefficients(screen, restore_luma, color)
     cb2 = cv2.addWeighted(cb, 1.0, spill, float(dcb), 0.0)
     cr2 = cv2.addWeighted(cr, 1.0, spill, float(dcr), 0.0)

@@ -146,8 +146,13 @@ class Keyer:
             alpha = choke(alpha, s.choke)
         if s.feather:
             alpha = feather(alpha, s.feather)
+        region = None
+        if not (s.choke < 0 or s.feather > 0):  # the colour matters only where the matte is above 0
+            x, yy, bw, bh = cv2.boundingRect(cv2.compare(alpha_half, 0.0, cv2.CMP_GT))
+            h2, w2 = alpha_half.shape
+            region = (max(0, yy - 2), min(h2, yy + bh + 2), max(0, x - 2), min(w2, x + bw + 2)) if bw else (0, 0, 0, 0)
         fg = despilled_rgb(y, cb, cr, half.rgb_half, color, screen=half.screen, method=s.despill,
-                           strength=s.despill_strength, restore_luma=s.restore_luma)
+                           strength=s.despill_strength, restore_luma=s.restore_luma, region=region)
         return alpha, fg
 
     # -- steps 2-5 ---------------------------------------------------------------------------------

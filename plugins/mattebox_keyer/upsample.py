@@ -64,8 +64,16 @@ def upsample_matte(alpha: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, m
         return alpha.copy()
     if method == "guided":
         return guided_upsample(alpha, luma, radius=2, eps=1e-5)
-    out = cv2.resize(alpha, (big_w, big_h), interpolation=cv2.INTER_LINEAR)
-    if method == "bilinear" or big_h != 2 * h or big_w != 2 * w:  # detail needs the exact 2× grid
+    if big_h != 2 * h or big_w != 2 * w:  # odd sizes: the whole frame (detail needs the exact 2× grid)
+        return cv2.resize(alpha, (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+    out = np.zeros((big_h, big_w), np.float32)
+    seen = _bbox(cv2.compare(alpha, 0.0, cv2.CMP_GT), margin=2)
+    if seen is None:
+        return out
+    r0, r1, c0, c1 = seen  # the matte is 0 outside: upsample this part only
+    out[2 * r0 : 2 * r1, 2 * c0 : 2 * c1] = cv2.resize(alpha[r0:r1, c0:c1], (2 * (c1 - c0), 2 * (r1 - r0)),
+                                                      interpolation=cv2.INTER_LINEAR)
+    if method == "bilinear":
         return out
     soft = cv2.compare(alpha, 0.0, cv2.CMP_GT) & cv2.compare(alpha, _SOLID, cv2.CMP_LT)
     box = _bbox(soft, margin=2)
