@@ -1,10 +1,14 @@
 """File handlers: when a .blend opens, notice the jobs it started earlier and offer to integrate the finished ones."""
 
+import logging
+
 import bpy
 from bpy.app.handlers import persistent
 
 from . import preferences
 from .api.publish import waiting_jobs
+
+log = logging.getLogger(__name__)
 
 _NOTICE_DELAY_S = 1.0
 
@@ -27,7 +31,11 @@ def _show_notice():
 def on_load_post(*_args):
     """Count the jobs this file is waiting for; in the UI, offer to integrate them."""
     wm = bpy.context.window_manager
-    wm.mattebox.pending = len(waiting_jobs(preferences.get().output_dir))
+    try:
+        wm.mattebox.pending = len(waiting_jobs(preferences.get().output_dir))
+    except (KeyError, OSError, ValueError) as exc:  # never let a file fail to open because of mattebox
+        log.warning("mattebox: could not look for jobs of this file: %s", exc)
+        wm.mattebox.pending = 0
     wm.mattebox.state = "IDLE"
     wm.mattebox.last_report = ""
     if wm.mattebox.pending and not bpy.app.background:
