@@ -114,4 +114,4 @@ def spill_tint(alpha: np.ndarray, reach: float) -> np.ndarray:
     """Where screen light reaches a layer: 1 at its outline falling off over ``reach`` pixels inside."""
     inside = (alpha > 0.5).astype(np.uint8)
     dist = cv2.distanceTransform(inside, cv2.DIST_L2, 3)
-    return np.exp(-dist / max(reach, 1e-3)).astype(np.float32)
+    return np.exp(-np.minimum(dist, 1e4) / max(reach, 1e-3)).astype(np.float32)
