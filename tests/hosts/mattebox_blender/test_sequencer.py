@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from blender_harness import make_blender_env, run_scenario, shared_clip_path
@@ -17,7 +18,7 @@ from mattebox_blender.api.timeline import StripTiming, media_frame_at
 from media_factory import make_clip, read_index
 from pixels import alpha_of_mix, assert_background, assert_source_colours, load_rgb, regions
 
-KEYED_MOV, MATTE, WALKER = "generated_keyed_mov", "generated_matte", "walker_keyed_png"
+KEYED_MOV, MATTE, WALKER, KEYER = "generated_keyed_mov", "generated_matte", "walker_keyed_png", "walker_default_keyer"
 
 
 def level(index: int) -> float:
@@ -53,7 +54,7 @@ def test_the_extension_runs_from_its_zip(run):
     assert "/extensions/.local/lib/python3.11/site-packages/mattebox/publish/" in install["publish_from"]
 
 
-@pytest.mark.parametrize("case_name", [KEYED_MOV, WALKER])
+@pytest.mark.parametrize("case_name", [KEYED_MOV, WALKER, KEYER])
 def test_keyed_layer_above_with_alpha_over_on_the_same_frames(run, case_name):
     case = run[case_name]
     assert case["result"] == ["FINISHED"] and case["report"]["ok"], case["report"]
@@ -112,3 +113,18 @@ def test_rendered_pixels(run, case_name):
             assert read_index(source.astype("uint8")) == media and read_index(layered.astype("uint8")) == media
         checked += 1
     assert checked == 3
+
+
+def test_the_default_green_screen_backend_keys_the_real_clip(run):
+    """No backend named: the task's default (the keyer) runs; the screen turns into the channel below."""
+    case = run[KEYER]
+    assert case["report"]["ok"], case["report"]
+    layer = _strip(case, "source keyed")
+    assert layer["frame_duration"] == 20 and (layer["frame_final_start"], layer["frame_final_end"]) == (151, 171)
+    (paths,) = case["renders"].values()
+    layered, source = load_rgb(paths["A"]), load_rgb(paths["B"])
+    screen = (source[..., 1] > source[..., 0] + 40) & (source[..., 1] > source[..., 2] + 40)  # green in the source
+    assert screen.mean() > 0.5  # the clip is mostly green screen
+    magenta = (np.abs(layered - np.array([255.0, 0.0, 255.0])).max(axis=-1) < 40)
+    assert magenta[screen].mean() > 0.95, f"only {magenta[screen].mean():.1%} of the screen was keyed out"
+    assert magenta[~screen].mean() < 0.5  # the walker stays

@@ -54,5 +54,9 @@ def run(params):
         "walker_keyed_png", params, params["walker"], (1280, 720), (30, 1), -20, (100, 200),
         dict(task="greenscreen", output="keyed", backend="regions", keyed_format="png"),
         lambda s: [s.frame_final_start, s.frame_final_start + 21, s.frame_final_end - 1])
+    # the real default backend of the task (the green-screen keyer), 20 frames of the real clip
+    out["walker_default_keyer"] = _case(
+        "walker_default_keyer", params, params["walker"], (1280, 720), (30, 1), 1, (150, 184),
+        dict(task="greenscreen", output="keyed", keyed_format="mov"), lambda s: [s.frame_final_start + 10])
     bpy.ops.wm.save_mainfile()
     return out
