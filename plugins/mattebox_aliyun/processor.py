@@ -27,17 +27,27 @@ log = logging.getLogger(__name__)
 _PAD_TOLERANCE = 2
 
 
+# 8-bit formats whose first plane is the luma itself (read directly: converting through swscale costs 20×)
+_LUMA_FIRST = frozenset({"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "nv21", "gray"})
+
+
+def _luma(av_frame) -> np.ndarray:
+    if av_frame.format.name in _LUMA_FIRST:
+        plane = av_frame.planes[0]
+        return np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[: av_frame.height, : av_frame.width]
+    return av_frame.to_ndarray(format="gray")
+
+
 def _alpha(av_frame, width: int, height: int) -> np.ndarray:
     import cv2
 
-    gray = av_frame.to_ndarray(format="gray")
-    limited = int(getattr(av_frame, "color_range", 0) or 0) == 1  # explicitly tagged MPEG (16-235) range
-    alpha = gray.astype(np.float32)
-    if limited:
-        alpha = (alpha - 16.0) / 219.0
+    alpha = _luma(av_frame).astype(np.float32)
+    if int(getattr(av_frame, "color_range", 0) or 0) == 1:  # explicitly tagged MPEG (16-235) range
+        alpha -= 16.0
+        alpha *= 1.0 / 219.0
+        np.clip(alpha, 0.0, 1.0, out=alpha)
     else:
-        alpha /= 255.0
-    np.clip(alpha, 0.0, 1.0, out=alpha)
+        alpha *= 1.0 / 255.0
     if alpha.shape != (height, width):
         alpha = cv2.resize(alpha, (width, height), interpolation=cv2.INTER_LINEAR)
     return alpha
