@@ -40,7 +40,7 @@ def _add_run(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--start-number", type=int, default=None, help="image sequences: number of the first file (default: the source frame index)")
     p.add_argument("--overwrite", "-y", action="store_true", help="replace existing outputs")
     p.add_argument("--progress", default=None, choices=("bar", "json", "none"), help="progress display (default: bar on a terminal, else none)")
-    p.add_argument("--job-id", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--job-id", default=None, help="use this job id (hosts choose it up front to record and cancel the job)")
     p.set_defaults(func=cmd_run)
     return p
 

@@ -52,14 +52,15 @@ def config_dir(environ=None):
     """The per-user folder of mattebox's host-side configuration (not created here)."""
     environ = os.environ if environ is None else environ
     override = environ.get(ENV_CONFIG_DIR)
+    home = environ.get("USERPROFILE" if sys.platform == "win32" else "HOME") or os.path.expanduser("~")
     if override:
         return os.path.expanduser(override)
     if sys.platform == "win32":
-        base = environ.get("APPDATA") or os.path.expanduser("~\\AppData\\Roaming")
+        base = environ.get("APPDATA") or os.path.join(home, "AppData", "Roaming")
     elif sys.platform == "darwin":
-        base = os.path.expanduser("~/Library/Application Support")
+        base = os.path.join(home, "Library", "Application Support")
     else:
-        base = environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+        base = environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
     return os.path.join(base, "mattebox")
 
 
