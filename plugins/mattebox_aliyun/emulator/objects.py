@@ -119,6 +119,11 @@ class ObjectStore:
             self._uploads[upload.upload_id] = upload
         return upload
 
+    def uploads(self) -> list[MultipartUpload]:
+        """Multipart uploads neither completed nor aborted."""
+        with self._lock:
+            return list(self._uploads.values())
+
     def upload(self, upload_id: str) -> MultipartUpload | None:
         with self._lock:
             return self._uploads.get(upload_id)

@@ -105,7 +105,7 @@ class OssService:
             if "uploadId" in q:
                 return self._list_parts(bucket, key, q)
             return self._serve(req, obj)
-        self._authorize(req, bucket, key)
+        self.authorize(req, bucket, key)
         if req.method == "PUT" and "uploadId" in q:
             return self._upload_part(req, q)
         if req.method == "PUT":
@@ -135,7 +135,7 @@ class OssService:
             raise ServiceError(403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records.")
         return account
 
-    def _authorize(self, req: HttpRequest, bucket: str, key: str) -> Account:
+    def authorize(self, req: HttpRequest, bucket: str, key: str) -> Account:
         """Check a header (``Authorization: OSS id:sig``) or URL (``Signature=``) signature."""
         auth = req.headers.get("authorization", "")
         resource = _resource(bucket, key, req.query)
@@ -166,7 +166,7 @@ class OssService:
         return account
 
     def _authorize_read(self, req: HttpRequest, bucket: str, key: str) -> StoredObject | None:
-        self._authorize(req, bucket, key)
+        self.authorize(req, bucket, key)
         if "uploadId" in req.query:
             return None
         obj = self.store.get(bucket, key)

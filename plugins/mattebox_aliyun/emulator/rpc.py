@@ -186,7 +186,7 @@ class RpcService:
             query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
             probe_req = HttpRequest("GET", f"/{bucket}/{key}", query, {})
             try:
-                self.oss._authorize(probe_req, bucket, key)
+                self.oss.authorize(probe_req, bucket, key)
             except ServiceError as err:
                 raise ServiceError(400, "InvalidFile.Download", f"The file cannot be downloaded: {err.status} {err.code} {err.message}") from None
         return obj

@@ -44,7 +44,9 @@ def upload(emulator, path: str, key: str, bucket: str = "user-bucket", *, key_id
     return b.sign_url("GET", key, expires)
 
 
-from mattebox_aliyun.emulator.engine import LumaEngine  # noqa: E402,F401  (re-exported for the tests)
+from mattebox_aliyun.emulator.engine import LumaEngine  # noqa: E402  (re-exported for the tests)
+
+__all__ = ["LumaEngine", "call_v1", "call_v3", "read_matte_indices", "upload"]
 
 def read_matte_indices(path: str) -> list[int]:
     """The frame index each frame of a matte output shows (see :class:`LumaEngine`)."""

@@ -81,7 +81,7 @@ def test_resumable_upload_continues_after_a_dropped_connection(emulator, tmp_pat
     with pytest.raises(oss2.exceptions.RequestError):
         oss2.resumable_upload(bucket, "big.bin", str(src), store=store, multipart_threshold=part, part_size=part,
                               num_threads=1, progress_callback=cut_after_two_parts)
-    uploads = list(emulator.store._uploads.values())
+    uploads = emulator.store.uploads()
     assert len(uploads) == 1 and len(uploads[0].parts) == 2  # two parts made it before the connection dropped
     assert emulator.store.get("mine", "big.bin") is None
 
