@@ -56,15 +56,28 @@ def resolve_options(backend: Backend, task: Task, given: Mapping[str, Any] | Non
             known = ", ".join(sorted(o.name for o in specs.values())) or "none"
             raise MatteboxError("InvalidParameter", f"backend {backend.name!r} has no option {raw_key!r}; its options: {known}")
         spec = specs[key]
+        if spec.choices is not None:
+            allowed = [str(c) for c in spec.choices]
+            if isinstance(value, str):
+                ok = value.strip().lower() in [a.lower() for a in allowed]
+            else:  # an already parsed value (API callers): compare with the parsed choices
+                ok = any(_safe_parse(spec, c) == value for c in allowed)
+            if not ok:
+                raise MatteboxError("InvalidParameter", f"--{spec.name} {value!r}: choose one of {', '.join(allowed)}")
         if isinstance(value, str) and spec.parse is not str:
             try:
                 value = spec.parse(value)
             except (ValueError, TypeError) as exc:
                 raise MatteboxError("InvalidParameter.Format", f"--{spec.name} {value!r}: {exc}") from None
-        if spec.choices is not None and str(value) not in [str(c) for c in spec.choices]:
-            raise MatteboxError("InvalidParameter", f"--{spec.name} {value!r}: choose one of {', '.join(map(str, spec.choices))}")
         values[key] = value
     return values
+
+
+def _safe_parse(spec: Option, text: str) -> Any:
+    try:
+        return spec.parse(text)
+    except (ValueError, TypeError):
+        return text
 
 
 class JobRunContext:

@@ -72,3 +72,29 @@ def test_check_ok(tmp_path, mattebox_home):
     data = json.loads(proc.stdout)
     assert proc.returncode == 0 and data["ok"] and data["frames"] == [0, 4] and data["source"]["frame_rate"] == [25, 1]
     assert not (tmp_path / "o.mkv").exists()
+
+
+def test_option_choices_are_checked_before_parsing(mattebox_home):
+    from fixtures.index_backend import IndexBackend
+
+    from mattebox.backend import Option
+    from mattebox.errors import MatteboxError
+    from mattebox.runner import resolve_options
+    from mattebox.tasks import Task
+
+    def switch(text: str) -> bool:
+        return {"on": True, "off": False}[text.lower()]
+
+    class WithSwitch(IndexBackend):
+        def options(self, task):
+            return [*super().options(task), Option("crop", switch, True, "a switch", choices=("on", "off"))]
+
+    backend = WithSwitch()
+    assert resolve_options(backend, Task.BODY, {"crop": "off"})["crop"] is False
+    assert resolve_options(backend, Task.BODY, {"crop": False})["crop"] is False  # API callers pass values
+    try:
+        resolve_options(backend, Task.BODY, {"crop": "maybe"})
+    except MatteboxError as exc:
+        assert exc.code == "InvalidParameter" and "choose one of on, off" in exc.message
+    else:
+        raise AssertionError("a value outside the choices was accepted")
