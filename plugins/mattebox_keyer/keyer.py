@@ -243,8 +243,8 @@ class Keyer:
         x0, x1 = max(0, bx - 4), min(w2, bx + bw + 4)
         a, c = alpha[y0:y1, x0:x1], core[y0:y1, x0:x1]
         clipped = cv2.multiply(a, 1.0 / max(s.clip_white, 1e-3))
-        # deep inside the core anything that is not screen is solid (a logo's edge, a dull fold)
-        clipped[(c >= 0.999) & (a > _HOLE_LEVEL)] = 1.0
+        if s.clip_white < 1.0:  # deep inside the core anything that is not screen is solid (a logo's edge)
+            clipped[(c >= 0.999) & (a > _HOLE_LEVEL)] = 1.0
         np.minimum(clipped, 1.0, out=clipped)
         clipped -= a
         clipped *= c
