@@ -110,7 +110,10 @@ class Processor(Protocol):
 
 @runtime_checkable
 class Backend(Protocol):
-    """A provider of mattes, registered through the ``mattebox_backends`` hook."""
+    """A provider of mattes, registered through the ``mattebox_backends`` hook.
+
+    A backend may set ``remote = True`` (it uploads, or bills): it is then only used when named.
+    """
 
     name: str
     description: str

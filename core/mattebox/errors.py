@@ -66,6 +66,18 @@ ERROR_CODES: dict[str, ErrorCode] = {
         ErrorCode("SignatureDoesNotMatch", 400, "the request signature does not match", "check the AccessKey secret; check the system clock"),
         ErrorCode("SignatureNonceUsed", 400, "the signature nonce was already used", _RETRY_HINT),
         ErrorCode("InvalidTimeStamp.Expired", 400, "the request timestamp expired", "set the system clock correctly (UTC)"),
+        ErrorCode("InvalidTimeStamp.Format", 400, "the request timestamp is malformed", "report this as a mattebox bug"),
+        ErrorCode("IncompleteSignature", 400, "the request signature is incomplete", "check the AccessKey ID and secret"),
+        ErrorCode("InvalidSecurityToken.Mismatch", 400, "the STS security token does not match the AccessKey",
+                  "refresh ALIBABA_CLOUD_SECURITY_TOKEN together with its AccessKey"),
+        ErrorCode("InvalidAction.NotFound", 404, "the service does not offer this action",
+                  "use a local backend for this task (`mattebox plugins`)"),
+        ErrorCode("InvalidVersion", 400, "the service does not know this API version", "use a local backend for this task"),
+        # Conditions of the cloud round trip that the service has no code for.
+        ErrorCode("Request.Uncertain", 503, "the connection dropped after a submission was sent: the service may have accepted it",
+                  "`mattebox jobs resume ID` submits it again (the service may bill that chunk twice)", local=True),
+        ErrorCode("Result.Expired", 410, "the result URL expired before it was downloaded (results live 30 minutes)",
+                  "`mattebox jobs resume ID` submits that chunk again", local=True),
         # Conditions of a desktop job that the service never meets.
         ErrorCode("Job.Cancelled", 499, "the job was cancelled", "run it again, or `mattebox jobs resume ID`", local=True),
         ErrorCode("Job.NotFound", 404, "no such job", "list jobs with `mattebox jobs list`", local=True),
@@ -93,6 +105,12 @@ _EXIT_BY_FAMILY = {
     "SignatureDoesNotMatch": 5,
     "SignatureNonceUsed": 5,
     "InvalidTimeStamp": 5,
+    "IncompleteSignature": 5,
+    "InvalidSecurityToken": 5,
+    "InvalidAction": 2,
+    "InvalidVersion": 2,
+    "Request": 4,
+    "Result": 4,
     "Job": 1,
 }
 

@@ -84,14 +84,15 @@ def mattebox_job_started(job: "Job") -> None:
 
 
 @hookspec
-def mattebox_job_progress(job: "Job", frame: int, total: int, fps: float, stage: str) -> None:
-    """A job made progress. Called at most a few times per second.
+def mattebox_job_progress(job: "Job", frame: int, total: int, fps: float, stage: str, message: str) -> None:
+    """A job made progress. Called at most a few times per second (and at once when ``message`` is set).
 
     :param job: the job.
     :param frame: frames finished so far (or, for a non-frame ``stage``, units of that stage).
     :param total: frames (units) in all.
     :param fps: current processing speed in frames per second (0 for non-frame stages).
     :param stage: ``frames`` while frames are processed, or a backend stage such as ``upload``.
+    :param message: a line for the user from the backend (e.g. the estimated charge), or ``""``.
     """
 
 

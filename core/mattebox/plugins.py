@@ -56,9 +56,12 @@ class BackendRegistry:
         if name is None:
             name = self.pm.hook.mattebox_default_backend(task=task)
             if name is None:
-                offering = [b.name for b in self.backends.values() if b.tasks().get(task, None) and b.tasks()[task].offered]
+                # never fall back silently onto a remote (paid, uploading) backend
+                offering = [b.name for b in self.backends.values()
+                            if b.tasks().get(task, None) and b.tasks()[task].offered and not getattr(b, "remote", False)]
                 if not offering:
-                    raise MatteboxError("Backend.NotFound", f"no installed backend offers the task {task.value!r}")
+                    raise MatteboxError("Backend.NotFound", f"no local backend offers the task {task.value!r}",
+                                        hint="name one with --backend (`mattebox plugins` lists them)")
                 name = offering[0]
         backend = self.get(name)
         support = backend.tasks().get(task)

@@ -136,7 +136,7 @@ class _Events:
         fps = done / elapsed if elapsed > 0 else 0.0
         self.job.frames_done = done
         self.job.progress = done / self.total
-        self.pm.hook.mattebox_job_progress(job=self.job, frame=done, total=self.total, fps=fps, stage="frames")
+        self.pm.hook.mattebox_job_progress(job=self.job, frame=done, total=self.total, fps=fps, stage="frames", message="")
         self._beat(now)
 
     def start_frames(self) -> None:
@@ -144,12 +144,12 @@ class _Events:
 
     def stage(self, stage: str, fraction: float, message: str = "") -> None:
         now = time.perf_counter()
-        if fraction < 1.0 and now - self._last_emit < _PROGRESS_S:
+        if fraction < 1.0 and not message and now - self._last_emit < _PROGRESS_S:
             self._beat(now)
             return
         self._last_emit = now
         frac = min(max(fraction, 0.0), 1.0)
-        self.pm.hook.mattebox_job_progress(job=self.job, frame=int(frac * 1000), total=1000, fps=0.0, stage=stage)
+        self.pm.hook.mattebox_job_progress(job=self.job, frame=int(frac * 1000), total=1000, fps=0.0, stage=stage, message=message)
         self._beat(now)
 
     def _beat(self, now: float, force: bool = False) -> None:

@@ -74,6 +74,7 @@ class AliyunBackend:
 
     name = "aliyun"
     description = "Alibaba Cloud videoseg (cn-shanghai): uploads the clip; SegmentVideoBody bills 1.2 CNY per output minute"
+    remote = True  # uploads and bills: never chosen unless named
 
     def __init__(self, credentials: Credentials | None = None) -> None:
         self.credentials = credentials

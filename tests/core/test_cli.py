@@ -19,7 +19,7 @@ def test_json_progress_lines(tmp_path, mattebox_home):
     assert progress and all({"job", "status", "frame", "total", "fps"} <= set(e) for e in progress)
     assert [e["frame"] for e in progress] == sorted(e["frame"] for e in progress)
     assert progress[-1]["frame"] == 40 and progress[-1]["total"] == 40
-    assert any(e["stage"] == "prepare" for e in events if e["event"] == "progress")
+    assert any(e["stage"] == "prepare" and e["message"] == "index backend ready" for e in events if e["event"] == "progress")
     final = events[-1]
     assert final["event"] == "finished" and final["status"] == "PROCESS_SUCCESS"
     assert final["outputs"][0]["path"].endswith("o.mov") and final["outputs"][0]["frames"] == 40

@@ -68,3 +68,22 @@ def test_a_plugin_with_an_unknown_hook_is_rejected():
 
     with pytest.raises(PluginValidationError):
         get_plugin_manager(autoload=False, plugins=[Bad()])
+
+
+def test_a_remote_backend_is_never_a_silent_fallback():
+    from fixtures.index_backend import IndexBackend
+
+    class Paid(IndexBackend):
+        name = "paid"
+        remote = True
+
+    class Plugin:
+        @hookimpl
+        def mattebox_backends(self):
+            return [Paid()]
+
+    registry = get_registry(get_plugin_manager(autoload=False, plugins=[Plugin()]))
+    with pytest.raises(MatteboxError) as err:
+        registry.resolve(Task.BODY)
+    assert err.value.code == "Backend.NotFound" and "--backend" in err.value.hint
+    assert registry.resolve(Task.BODY, "paid").name == "paid"

@@ -34,9 +34,11 @@ class JsonProgress:
                     "backend": job.backend, "source": job.source, "total": job.frames_total})
 
     @hookimpl
-    def mattebox_job_progress(self, job: Job, frame: int, total: int, fps: float, stage: str) -> None:
+    def mattebox_job_progress(self, job: Job, frame: int, total: int, fps: float, stage: str, message: str) -> None:
         data = {"event": "progress", "job": job.id, "status": "PROCESSING", "stage": stage, "frame": frame,
                 "total": total, "fps": round(fps, 2)}
+        if message:
+            data["message"] = message
         if stage == "frames" and fps > 0:
             data["eta"] = round((total - frame) / fps, 1)
         self._emit(data)
@@ -66,6 +68,7 @@ class BarProgress:
         )
         self._tasks: dict[str, int] = {}
         self._started = False
+        self._last_message = ""
 
     def _task(self, stage: str, total: int) -> int:
         if not self._started:
@@ -81,7 +84,10 @@ class BarProgress:
         self._t0 = time.perf_counter()
 
     @hookimpl
-    def mattebox_job_progress(self, job: Job, frame: int, total: int, fps: float, stage: str) -> None:
+    def mattebox_job_progress(self, job: Job, frame: int, total: int, fps: float, stage: str, message: str) -> None:
+        if message and message != self._last_message:
+            self._last_message = message
+            (self.progress.console if self._started else self.console).print(f"{stage}: {message}")
         label = "frames" if stage == "frames" else stage
         tid = self._task(label, total)
         self.progress.update(tid, completed=frame, total=total, fps=f"{fps:.1f} fps" if fps else "")
