@@ -56,8 +56,12 @@ def decode(path: str, frames: int) -> list[av.VideoFrame]:
 
 
 def ffmpeg_run(frames: list[av.VideoFrame], screen_hex: str) -> int:
-    graph = chromakey_graph(frames[0], {"color": screen_hex, "similarity": 0.1, "blend": 0.05, "yuv": 0},
-                            despill=True, output_format="gbrap")
+    graph = chromakey_graph(
+        frames[0],
+        {"color": screen_hex, "similarity": 0.1, "blend": 0.05, "yuv": 0},
+        despill=True,
+        output_format="gbrap",
+    )
     for i, f in enumerate(frames):
         f.pts = i
         graph.push(f)
@@ -89,10 +93,15 @@ def measure(path: str, frames: int, repeats: int) -> dict:
         fps_k, cpu_k = timed(lambda: keyer_run(decoded))
         ff.append(fps_f), ky.append(fps_k), ff_cpu.append(cpu_f), ky_cpu.append(cpu_k), ratios.append(fps_k / fps_f)
     return {
-        "clip": os.path.basename(path), "frames": len(decoded), "size": f"{decoded[0].width}x{decoded[0].height}",
-        "ffmpeg_fps": round(median(ff), 2), "ffmpeg_cpu_ms": round(median(ff_cpu), 2),
-        "keyer_fps": round(median(ky), 2), "keyer_cpu_ms": round(median(ky_cpu), 2),
-        "ratio": round(median(ratios), 2), "ratios": [round(r, 2) for r in ratios],
+        "clip": os.path.basename(path),
+        "frames": len(decoded),
+        "size": f"{decoded[0].width}x{decoded[0].height}",
+        "ffmpeg_fps": round(median(ff), 2),
+        "ffmpeg_cpu_ms": round(median(ff_cpu), 2),
+        "keyer_fps": round(median(ky), 2),
+        "keyer_cpu_ms": round(median(ky_cpu), 2),
+        "ratio": round(median(ratios), 2),
+        "ratios": [round(r, 2) for r in ratios],
     }
 
 
@@ -100,14 +109,25 @@ def report_section() -> str:
     data = read_json(NAME)
     if not data:
         return "### Keyer speed\n(not run: `python benchmarks/keyer_speed.py`)\n"
-    lines = ["### Keyer speed (1080p H.264, decoded frames in; keyer alone vs FFmpeg chromakey,despill in the same process)", "",
-             f"Target: keyer ≥ {TARGET_RATIO:g}× FFmpeg's frames/s; ≤ ~{TARGET_CPU_MS:g} CPU-ms per frame (all threads).", "",
-             "| clip | FFmpeg fps (CPU ms/frame) | keyer fps (CPU ms/frame) | ratio (median of runs) |", "|---|---|---|---|"]
+    lines = [
+        "### Keyer speed (1080p H.264, decoded frames in; keyer alone vs FFmpeg chromakey,despill in the same process)",
+        "",
+        f"Target: keyer ≥ {TARGET_RATIO:g}× FFmpeg's frames/s; ≤ ~{TARGET_CPU_MS:g} CPU-ms per frame (all threads).",
+        "",
+        "| clip | FFmpeg fps (CPU ms/frame) | keyer fps (CPU ms/frame) | ratio (median of runs) |",
+        "|---|---|---|---|",
+    ]
     for r in data["results"]:
         ok = "✅" if r["ratio"] >= TARGET_RATIO else "❌"
-        lines.append(f"| {r['clip']} | {r['ffmpeg_fps']} ({r['ffmpeg_cpu_ms']}) | {r['keyer_fps']} ({r['keyer_cpu_ms']}) | "
-                     f"{r['ratio']}× {ok} (runs: {', '.join(map(str, r['ratios']))}) |")
-    lines += ["", f"Command: `python benchmarks/keyer_speed.py --frames {data['frames']} --repeats {data['repeats']}`; {data['machine']}"]
+        lines.append(
+            f"| {r['clip']} | {r['ffmpeg_fps']} ({r['ffmpeg_cpu_ms']}) | {r['keyer_fps']} ({r['keyer_cpu_ms']}) | "
+            f"{r['ratio']}× {ok} (runs: {', '.join(map(str, r['ratios']))}) |"
+        )
+    lines += [
+        "",
+        f"Command: `python benchmarks/keyer_speed.py --frames {data['frames']} --repeats {data['repeats']}`; "
+        f"{data['machine']}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -117,13 +137,32 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("MATTEBOX_HOME", tempfile.mkdtemp(prefix="mattebox-bench-"))
-    results = [measure(upscaled_walker(args.frames), args.frames, args.repeats),
-               measure(synthetic_1080p(args.frames), args.frames, args.repeats)]
-    figures = [{"label": f"keyer fps / FFmpeg chromakey,despill ({r['clip']})", "value": r["ratio"], "target": TARGET_RATIO,
-                "better": "higher"} for r in results]
-    figures += [{"label": f"keyer CPU ms per 1080p frame ({r['clip']})", "value": r["keyer_cpu_ms"], "target": TARGET_CPU_MS,
-                 "better": "lower"} for r in results]
-    write_json(NAME, {"results": results, "figures": figures, "frames": args.frames, "repeats": args.repeats, "machine": machine()})
+    results = [
+        measure(upscaled_walker(args.frames), args.frames, args.repeats),
+        measure(synthetic_1080p(args.frames), args.frames, args.repeats),
+    ]
+    figures = [
+        {
+            "label": f"keyer fps / FFmpeg chromakey,despill ({r['clip']})",
+            "value": r["ratio"],
+            "target": TARGET_RATIO,
+            "better": "higher",
+        }
+        for r in results
+    ]
+    figures += [
+        {
+            "label": f"keyer CPU ms per 1080p frame ({r['clip']})",
+            "value": r["keyer_cpu_ms"],
+            "target": TARGET_CPU_MS,
+            "better": "lower",
+        }
+        for r in results
+    ]
+    write_json(
+        NAME,
+        {"results": results, "figures": figures, "frames": args.frames, "repeats": args.repeats, "machine": machine()},
+    )
     print(report_section())
 
 

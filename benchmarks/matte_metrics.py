@@ -37,4 +37,6 @@ def score_sequence(pred: np.ndarray, truth: np.ndarray) -> MatteScores:
             dd = (p - prev_p) - (t - prev_t)
             dts.append(float(np.sqrt((dd * dd).mean())))
         prev_p, prev_t = p, t
-    return MatteScores(mad=mad / n * 1e3, mse=mse / n * 1e3, dtssd=(float(np.mean(dts)) if dts else 0.0) * 1e2, frames=n)
+    return MatteScores(
+        mad=mad / n * 1e3, mse=mse / n * 1e3, dtssd=(float(np.mean(dts)) if dts else 0.0) * 1e2, frames=n
+    )

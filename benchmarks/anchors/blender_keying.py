@@ -99,7 +99,9 @@ def main(spec_path: str) -> None:
                 best, best_alpha = entry, mattes
     np.save(spec["best_alpha"], (best_alpha * 65535.0 + 0.5).astype(np.uint16))
     with open(spec["out"], "w") as fh:
-        json.dump({"node": spec["node"], "best": best, "results": results, "seconds": time.time() - started}, fh, indent=1)
+        json.dump(
+            {"node": spec["node"], "best": best, "results": results, "seconds": time.time() - started}, fh, indent=1
+        )
 
 
 if __name__ == "__main__":

@@ -21,14 +21,19 @@ class ChromakeySettings(dict):
     """``{"color": "0xRRGGBB" (or Y'CbCr with yuv=1), "similarity": float, "blend": float, "yuv": 0|1}``."""
 
 
-def chromakey_graph(template: av.VideoFrame, settings: dict, *, screen: str = "green", despill: bool = True,
-                    output_format: str = "rgba") -> Graph:
+def chromakey_graph(
+    template: av.VideoFrame, settings: dict, *, screen: str = "green", despill: bool = True, output_format: str = "rgba"
+) -> Graph:
     """A configured graph keying frames shaped like ``template``."""
     graph = Graph()
-    src = graph.add_buffer(width=template.width, height=template.height, format=template.format.name,
-                           time_base=Fraction(1, 1000))
-    key = graph.add("chromakey", f"color={settings['color']}:similarity={settings['similarity']}:"
-                                 f"blend={settings['blend']}:yuv={int(settings.get('yuv', 0))}")
+    src = graph.add_buffer(
+        width=template.width, height=template.height, format=template.format.name, time_base=Fraction(1, 1000)
+    )
+    key = graph.add(
+        "chromakey",
+        f"color={settings['color']}:similarity={settings['similarity']}:"
+        f"blend={settings['blend']}:yuv={int(settings.get('yuv', 0))}",
+    )
     chain = [src, key]
     if despill:
         chain.append(graph.add("despill", f"type={screen}"))
@@ -38,8 +43,9 @@ def chromakey_graph(template: av.VideoFrame, settings: dict, *, screen: str = "g
     return graph
 
 
-def chromakey_alpha(frames: Sequence[av.VideoFrame], settings: dict, *, screen: str = "green",
-                    despill: bool = True) -> Iterable[np.ndarray]:
+def chromakey_alpha(
+    frames: Sequence[av.VideoFrame], settings: dict, *, screen: str = "green", despill: bool = True
+) -> Iterable[np.ndarray]:
     """The alpha (float32 0..1) FFmpeg's chromakey gives each frame, in order."""
     if not frames:
         return

@@ -24,7 +24,9 @@ class KeyerBackend:
     """Local green- and blue-screen keyer: colour difference in linear light against a clean plate."""
 
     name = "keyer"
-    description = "local green/blue-screen keyer (linear-light colour difference, clean plate, edge refinement, despill)"
+    description = (
+        "local green/blue-screen keyer (linear-light colour difference, clean plate, edge refinement, despill)"
+    )
 
     def tasks(self) -> Mapping[Task, TaskSupport]:
         return {
@@ -41,8 +43,11 @@ class KeyerBackend:
 
     def create(self, task: Task, options: Mapping[str, Any], context: JobContext) -> Processor:
         if task != Task.GREENSCREEN:
-            raise MatteboxError("InvalidParameter", f"the keyer backend does only greenscreen, not {task}",
-                                hint="use --backend onnx or --backend aliyun for person mattes")
+            raise MatteboxError(
+                "InvalidParameter",
+                f"the keyer backend does only greenscreen, not {task}",
+                hint="use --backend onnx or --backend aliyun for person mattes",
+            )
         try:
             settings = settings_from_options(options)
         except ValueError as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-
 from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix, ycbcr_to_rgb
 
 from .screen import SCREEN_CHANNEL
@@ -48,9 +47,19 @@ def _plane_coefficients(screen: str, restore_luma: float, color: ColorInfo) -> n
     return rgb_to_ycbcr_matrix(color)[:, :3].astype(np.float64) @ delta
 
 
-def despilled_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, rgb_half: np.ndarray, color: ColorInfo, *,
-                  screen: str, method: str, strength: float = 1.0, restore_luma: float = 0.0,
-                  region: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+def despilled_rgb(
+    y: np.ndarray,
+    cb: np.ndarray,
+    cr: np.ndarray,
+    rgb_half: np.ndarray,
+    color: ColorInfo,
+    *,
+    screen: str,
+    method: str,
+    strength: float = 1.0,
+    restore_luma: float = 0.0,
+    region: tuple[int, int, int, int] | None = None,
+) -> np.ndarray | None:
     """The despilled foreground as R'G'B' uint8 at full resolution, or ``None`` for ``method='none'``.
 
     :param region: ``(y0, y1, x0, x1)`` at chroma resolution: only this part is converted (the rest,
@@ -65,19 +74,31 @@ def despilled_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, rgb_half: np.nd
         y0, y1, x0, x1 = region
         out = np.zeros((big_h, big_w, 3), np.uint8)
         if y1 > y0 and x1 > x0:
-            out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1] = _convert(y[2 * y0 : 2 * y1, 2 * x0 : 2 * x1], cb[y0:y1, x0:x1],
-                                                            cr[y0:y1, x0:x1], spill[y0:y1, x0:x1], screen, restore_luma, color)
+            out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1] = _convert(
+                y[2 * y0 : 2 * y1, 2 * x0 : 2 * x1],
+                cb[y0:y1, x0:x1],
+                cr[y0:y1, x0:x1],
+                spill[y0:y1, x0:x1],
+                screen,
+                restore_luma,
+                color,
+            )
         return out
     return _convert(y, cb, cr, spill, screen, restore_luma, color)
 
 
-def _convert(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, spill: np.ndarray, screen: str, restore_luma: float,
-             color: ColorInfo) -> np.ndarray:
+def _convert(
+    y: np.ndarray, cb: np.ndarray, cr: np.ndarray, spill: np.ndarray, screen: str, restore_luma: float, color: ColorInfo
+) -> np.ndarray:
     dy, dcb, dcr = _plane_coefficients(screen, restore_luma, color)
     cb2 = cv2.addWeighted(cb, 1.0, spill, float(dcb), 0.0)
     cr2 = cv2.addWeighted(cr, 1.0, spill, float(dcr), 0.0)
     if abs(dy) > 1e-6:
-        spill_full = spill if spill.shape == y.shape else cv2.resize(spill, (y.shape[1], y.shape[0]), interpolation=cv2.INTER_LINEAR)
+        spill_full = (
+            spill
+            if spill.shape == y.shape
+            else cv2.resize(spill, (y.shape[1], y.shape[0]), interpolation=cv2.INTER_LINEAR)
+        )
         y2 = cv2.addWeighted(y, 1.0, spill_full, float(dy), 0.0)
     else:
         y2 = y

@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
-
-from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
-
 from mattebox.matte.refine import choke, feather
+from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
 
 from .foreground import despilled_rgb
 from .sampling import sample_bilinear
@@ -54,10 +52,10 @@ _LUT_ENCODED = (np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
 _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze over the screen
 _NOISE_ROWS = 90  # rows of the sample grid for the screen's noise (thousands of screen samples)
 _NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
-_HOLE_LEVEL = 0.2
+_HOLE_LEVEL = 0.2  # matte level above which a hole enclosed by solid foreground is foreground, not screen
 _KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
 _SHRINK_FROM = 270  # chroma rows from which the core keeps one pixel off the solid outline
-_HUE_TOLERANCE = 0.15  # chromaticity distance (L1) from a given screen colour still counted as screen  # matte level above which a hole enclosed by solid foreground is foreground, not screen
+_HUE_TOLERANCE = 0.15  # chromaticity distance (L1) from a given screen colour still counted as screen
 
 
 @dataclass
@@ -76,11 +74,11 @@ class _ClipState:
     reference: np.ndarray | None = None  # linear RGB of the screen
     noise: float | None = None
     first_noise: float | None = None  # the first frame's, for frames that show too little screen
-    notes: list[str] = field(default_factory=list)
 
 
 class Keyer:
-    """Keys the frames of one clip, in order; keeps what it learns about the screen between frames.
+    """Keys the frames of one clip; the first frame fixes the screen, then frames key independently
+    (thread-safe: a processor may key several at once).
 
     :param settings: the parameters (defaults key a usual green or blue screen without tuning).
     """
@@ -106,7 +104,9 @@ class Keyer:
         return self._state.noise
 
     # -- step 1: linear light at chroma resolution ------------------------------------------------
-    def _linear(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _linear(
+        self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         h2, w2 = cb.shape
         luma_half = y if y.shape == (h2, w2) else cv2.resize(y, (w2, h2), interpolation=cv2.INTER_AREA)
         rgb = cv2.transform(cv2.merge([luma_half, cb, cr]), ycbcr_to_rgb_matrix(color))
@@ -132,13 +132,16 @@ class Keyer:
             log.info("keyer: %s screen, reference colour (linear) %s", screen, np.round(st.reference, 3).tolist())
         return screen
 
-    def key(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> tuple[np.ndarray, np.ndarray | None]:
+    def key(
+        self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Matte (float32, luma's size) and despilled foreground (R'G'B' uint8 or ``None``) of one frame."""
         half = self.estimate(y, cb, cr, color)
         return self.finish_matte(half, half.alpha, y, cb, cr, color)
 
-    def finish_matte(self, half: "HalfMatte", alpha_half: np.ndarray, y: np.ndarray, cb: np.ndarray, cr: np.ndarray,
-                     color: ColorInfo) -> tuple[np.ndarray, np.ndarray | None]:
+    def finish_matte(
+        self, half: "HalfMatte", alpha_half: np.ndarray, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Full-resolution matte from ``alpha_half`` (the estimate, possibly smoothed), and the foreground."""
         s = self.settings
         alpha = upsample_matte(alpha_half, y, half.luma_half, s.upsample)
@@ -151,8 +154,18 @@ class Keyer:
             x, yy, bw, bh = cv2.boundingRect(cv2.compare(alpha_half, 0.0, cv2.CMP_GT))
             h2, w2 = alpha_half.shape
             region = (max(0, yy - 2), min(h2, yy + bh + 2), max(0, x - 2), min(w2, x + bw + 2)) if bw else (0, 0, 0, 0)
-        fg = despilled_rgb(y, cb, cr, half.rgb_half, color, screen=half.screen, method=s.despill,
-                           strength=s.despill_strength, restore_luma=s.restore_luma, region=region)
+        fg = despilled_rgb(
+            y,
+            cb,
+            cr,
+            half.rgb_half,
+            color,
+            screen=half.screen,
+            method=s.despill,
+            strength=s.despill_strength,
+            restore_luma=s.restore_luma,
+            region=region,
+        )
         return alpha, fg
 
     # -- steps 2-5 ---------------------------------------------------------------------------------
@@ -170,7 +183,9 @@ class Keyer:
         d_ref = float(screen_difference(ref.reshape(1, 1, 3), screen, s.screen_balance)[0, 0])
         if s.clean_plate:
             given = s.screen_color != "auto"
-            plate, d_plate, mask = screen_plate(d_small, lin_small, (ref, d_ref), hue_tolerance=_HUE_TOLERANCE if given else None)
+            plate, d_plate, mask = screen_plate(
+                d_small, lin_small, (ref, d_ref), hue_tolerance=_HUE_TOLERANCE if given else None
+            )
         else:
             plate = np.broadcast_to(ref, (small[1], small[0], 3)).astype(np.float32)
             d_plate = np.full(d_small.shape, d_ref, np.float32)
@@ -195,7 +210,9 @@ class Keyer:
             return float(s.clip_black)
         step = max(1, alpha_cd.shape[0] // _NOISE_ROWS)
         sample_grid = alpha_cd[step // 2 :: step, step // 2 :: step]
-        mask = cv2.resize(mask_small, (sample_grid.shape[1], sample_grid.shape[0]), interpolation=cv2.INTER_NEAREST) > 0.5
+        mask = (
+            cv2.resize(mask_small, (sample_grid.shape[1], sample_grid.shape[0]), interpolation=cv2.INTER_NEAREST) > 0.5
+        )
         sample = sample_grid[mask]
         # per frame (a median over thousands of screen pixels is steady), so frames key alike in any order
         if sample.size >= 64:
@@ -214,7 +231,9 @@ class Keyer:
             return max(1, int(round(size / 2.0)))  # given in full-resolution pixels
         return max(2, int(round(3.0 * h2 / 360.0)))
 
-    def _solid(self, alpha_cd: np.ndarray, small_shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    def _solid(
+        self, alpha_cd: np.ndarray, small_shape: tuple[int, int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Clip solid regions (thicker than the core size, above the core threshold) to opaque.
 
         :returns: the matte, the solid-core weight (0..1) and the core's coverage of the plate grid
@@ -253,8 +272,17 @@ class Keyer:
         solid_small = cv2.resize(inner.astype(np.float32), (ws, hs), interpolation=cv2.INTER_AREA)
         return alpha, core, solid_small
 
-    def _refine_band(self, alpha: np.ndarray, alpha_cd: np.ndarray, core: np.ndarray, lin: np.ndarray,
-                     lin_small: np.ndarray, plate_small: np.ndarray, solid_small: np.ndarray, clip_black: float) -> None:
+    def _refine_band(
+        self,
+        alpha: np.ndarray,
+        alpha_cd: np.ndarray,
+        core: np.ndarray,
+        lin: np.ndarray,
+        lin_small: np.ndarray,
+        plate_small: np.ndarray,
+        solid_small: np.ndarray,
+        clip_black: float,
+    ) -> None:
         """Solve ``I = αF + (1−α)B`` in the soft band, with F from nearby solid pixels (in place)."""
         known = (solid_small > _KNOWN).astype(np.float32)
         if not known.any():

@@ -58,11 +58,16 @@ class KeyerProcessor:
         y, cb, cr = frame.ycbcr420()
         return self.keyer.estimate(y, cb, cr, frame.color)
 
-    def _finish(self, frame: Frame, half: HalfMatte, previous: HalfMatte | None, following: HalfMatte | None) -> MatteResult:
+    def _finish(
+        self, frame: Frame, half: HalfMatte, previous: HalfMatte | None, following: HalfMatte | None
+    ) -> MatteResult:
         alpha_half = half.alpha
         if self.settings.temporal > 0:
-            neighbours = [(m.alpha, m.luma_half) for m in (previous, following)
-                          if m is not None and m.alpha.shape == half.alpha.shape]
+            neighbours = [
+                (m.alpha, m.luma_half)
+                for m in (previous, following)
+                if m is not None and m.alpha.shape == half.alpha.shape
+            ]
             alpha_half = centred_smooth(half.alpha, half.luma_half, neighbours, self.settings.temporal)
         y, cb, cr = frame.ycbcr420()
         alpha, fg = self.keyer.finish_matte(half, alpha_half, y, cb, cr, frame.color)
@@ -76,7 +81,7 @@ class KeyerProcessor:
         halves: list[HalfMatte] = []
         if self.keyer.screen is None:  # the first frame fixes the screen for the clip: key it alone
             halves.append(self._estimate(frames[0]))
-        halves += self._map(self._estimate, [(f,) for f in frames[len(halves):]])
+        halves += self._map(self._estimate, [(f,) for f in frames[len(halves) :]])
         self._waiting.extend(zip(frames, halves))
         ready = len(self._waiting) - (1 if self.settings.temporal > 0 else 0)
         return self._answer(ready)

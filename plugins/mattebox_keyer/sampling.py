@@ -30,6 +30,7 @@ def sample_bilinear(image: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.nda
     map_x[:n] = xs
     map_y[:n] = ys
     src = np.ascontiguousarray(image, dtype=np.float32) if image.dtype != np.float32 else np.ascontiguousarray(image)
-    out = cv2.remap(src, map_x.reshape(rows, width), map_y.reshape(rows, width), cv2.INTER_LINEAR,
-                    borderMode=cv2.BORDER_REPLICATE)
+    out = cv2.remap(
+        src, map_x.reshape(rows, width), map_y.reshape(rows, width), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     return out.reshape(rows * width, *channels)[:n]

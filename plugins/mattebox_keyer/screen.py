@@ -78,8 +78,14 @@ def _chromaticity(rgb: np.ndarray) -> np.ndarray:
     return rgb / np.maximum(rgb.sum(axis=-1, keepdims=True), 1e-6)
 
 
-def screen_plate(d_small: np.ndarray, lin_small: np.ndarray, reference: tuple[np.ndarray, float],
-                 *, passes: int = 2, hue_tolerance: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def screen_plate(
+    d_small: np.ndarray,
+    lin_small: np.ndarray,
+    reference: tuple[np.ndarray, float],
+    *,
+    passes: int = 2,
+    hue_tolerance: float | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The clean plate at low resolution: screen colour (h, w, 3) and difference (h, w) per pixel.
 
     A pixel is screen where its difference reaches most of the brightest screen around it (so hot

@@ -99,25 +99,80 @@ def _choice(choices: tuple[str, ...]) -> Callable[[str], str]:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("screen", _choice(SCREEN_CHOICES), "auto", "screen colour family: auto (detected), green or blue", choices=SCREEN_CHOICES),
-    Option("screen-color", _colour, "auto", "the screen's colour (#RRGGBB or R,G,B): only pixels of its hue count as screen; auto measures it"),
-    Option("screen-balance", _ranged(0.0, 1.0), 0.5,
-           "colour difference against the max (1, keeps yellows opaque) or the average (0, truer for skin) of the other channels"),
+    Option(
+        "screen",
+        _choice(SCREEN_CHOICES),
+        "auto",
+        "screen colour family: auto (detected), green or blue",
+        choices=SCREEN_CHOICES,
+    ),
+    Option(
+        "screen-color",
+        _colour,
+        "auto",
+        "the screen's colour (#RRGGBB or R,G,B): only pixels of its hue count as screen; auto measures it",
+    ),
+    Option(
+        "screen-balance",
+        _ranged(0.0, 1.0),
+        0.5,
+        "colour difference against the max (1, keeps yellows opaque) or the average (0, truer for skin) "
+        "of the other channels",
+    ),
     Option("linear", _switch, True, "key in linear light, where foreground and screen mix (on/off)"),
-    Option("clean-plate", _switch, True, "estimate the screen per pixel, robust to uneven light (on/off; off: one screen colour)"),
-    Option("clip-black", _clip_black, "auto", "matte level treated as screen (0..0.5), or auto from the screen's noise"),
-    Option("clip-white", _ranged(0.05, 1.0), 0.55, "matte level at which solid areas become fully opaque (1: no clipping)"),
+    Option(
+        "clean-plate",
+        _switch,
+        True,
+        "estimate the screen per pixel, robust to uneven light (on/off; off: one screen colour)",
+    ),
+    Option(
+        "clip-black", _clip_black, "auto", "matte level treated as screen (0..0.5), or auto from the screen's noise"
+    ),
+    Option(
+        "clip-white", _ranged(0.05, 1.0), 0.55, "matte level at which solid areas become fully opaque (1: no clipping)"
+    ),
     Option("core-threshold", _ranged(0.0, 1.0), 0.5, "matte level above which a region counts as solid foreground"),
-    Option("core-size", _ranged(0.0, 200.0), 0.0, "how thick a region must be to count as solid, in pixels (0: from the frame size)"),
-    Option("edge-refine", _switch, True, "estimate the foreground colour at edges and solve the matting equation there (on/off)"),
-    Option("edge-tolerance", _ranged(0.01, 2.0), 0.2, "how closely an edge pixel must match foreground/screen mixing to be refined"),
-    Option("upsample", _choice(UPSAMPLE_CHOICES), "detail", "how the matte reaches full resolution: detail (luma-guided), guided or bilinear",
-           choices=UPSAMPLE_CHOICES),
-    Option("denoise", _ranged(0, 3, integer=True), 0, "blur radius applied before keying, at chroma resolution (0: off)"),
-    Option("despill", _choice(DESPILL_CHOICES), "average", "spill removal: average, max (gentlest), min (strongest) or none", choices=DESPILL_CHOICES),
+    Option(
+        "core-size",
+        _ranged(0.0, 200.0),
+        0.0,
+        "how thick a region must be to count as solid, in pixels (0: from the frame size)",
+    ),
+    Option(
+        "edge-refine",
+        _switch,
+        True,
+        "estimate the foreground colour at edges and solve the matting equation there (on/off)",
+    ),
+    Option(
+        "edge-tolerance",
+        _ranged(0.01, 2.0),
+        0.2,
+        "how closely an edge pixel must match foreground/screen mixing to be refined",
+    ),
+    Option(
+        "upsample",
+        _choice(UPSAMPLE_CHOICES),
+        "detail",
+        "how the matte reaches full resolution: detail (luma-guided), guided or bilinear",
+        choices=UPSAMPLE_CHOICES,
+    ),
+    Option(
+        "denoise", _ranged(0, 3, integer=True), 0, "blur radius applied before keying, at chroma resolution (0: off)"
+    ),
+    Option(
+        "despill",
+        _choice(DESPILL_CHOICES),
+        "average",
+        "spill removal: average, max (gentlest), min (strongest) or none",
+        choices=DESPILL_CHOICES,
+    ),
     Option("despill-strength", _ranged(0.0, 1.0), 1.0, "how much of the spill to remove"),
     Option("restore-luma", _ranged(0.0, 1.0), 0.0, "give back the brightness despill removes (0..1)"),
-    Option("temporal", _ranged(0.0, 0.9), 0.0, "temporal smoothing against flicker, 0 (off) .. 0.9; holds one frame back"),
+    Option(
+        "temporal", _ranged(0.0, 0.9), 0.0, "temporal smoothing against flicker, 0 (off) .. 0.9; holds one frame back"
+    ),
     Option("choke", _ranged(-50.0, 50.0), 0.0, "shrink (>0) or grow (<0) the matte by this many pixels"),
     Option("feather", _ranged(0.0, 50.0), 0.0, "soften the matte's edges by this many pixels"),
 )

@@ -21,8 +21,9 @@ def _still(luma: np.ndarray, other: np.ndarray) -> np.ndarray:
     return np.maximum(1.0 - change * (1.0 / _MOTION), 0.0)
 
 
-def centred_smooth(alpha: np.ndarray, luma: np.ndarray, neighbours: list[tuple[np.ndarray, np.ndarray]],
-                   strength: float) -> np.ndarray:
+def centred_smooth(
+    alpha: np.ndarray, luma: np.ndarray, neighbours: list[tuple[np.ndarray, np.ndarray]], strength: float
+) -> np.ndarray:
     """``alpha`` moved toward its neighbours' mattes where the picture is still.
 
     :param alpha: float32 (h, w) matte of the frame.

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-
 from mattebox.matte.guided import guided_upsample
 
 from .sampling import sample_bilinear
@@ -71,8 +70,9 @@ def upsample_matte(alpha: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, m
     if seen is None:
         return out
     r0, r1, c0, c1 = seen  # the matte is 0 outside: upsample this part only
-    out[2 * r0 : 2 * r1, 2 * c0 : 2 * c1] = cv2.resize(alpha[r0:r1, c0:c1], (2 * (c1 - c0), 2 * (r1 - r0)),
-                                                      interpolation=cv2.INTER_LINEAR)
+    out[2 * r0 : 2 * r1, 2 * c0 : 2 * c1] = cv2.resize(
+        alpha[r0:r1, c0:c1], (2 * (c1 - c0), 2 * (r1 - r0)), interpolation=cv2.INTER_LINEAR
+    )
     if method == "bilinear":
         return out
     soft = cv2.compare(alpha, 0.0, cv2.CMP_GT) & cv2.compare(alpha, _SOLID, cv2.CMP_LT)

@@ -9,7 +9,6 @@ import av
 import cv2
 import numpy as np
 import pytest
-
 from mattebox.media.probe import probe
 from mattebox.synthetic import PRESETS, make_greenscreen_clip
 
@@ -21,8 +20,10 @@ def _decoded_rgb(path: str) -> list[np.ndarray]:
     from mattebox.media.frame import Frame
 
     with av.open(path) as c:
-        return [Frame(i, 0.0, f, ColorInfo.from_av(f.colorspace, f.color_range, f.height)).rgb().astype(np.int16)
-                for i, f in enumerate(c.decode(video=0))]
+        return [
+            Frame(i, 0.0, f, ColorInfo.from_av(f.colorspace, f.color_range, f.height)).rgb().astype(np.int16)
+            for i, f in enumerate(c.decode(video=0))
+        ]
 
 
 def _inside(mask: np.ndarray, px: int) -> np.ndarray:
@@ -117,7 +118,9 @@ def test_knobs_change_what_they_name(tmp_path):
         return float(((t > lo) & (t < hi)).mean())
 
     assert soft_share(make("hairy", hair=2.0, translucency=0.0)) > soft_share(make("bald", hair=0.0, translucency=0.0))
-    assert soft_share(make("scarf", translucency=0.4, hair=0.0), 0.2, 0.6) > 2 * soft_share(make("noscarf", translucency=0.0, hair=0.0), 0.2, 0.6)
+    assert soft_share(make("scarf", translucency=0.4, hair=0.0), 0.2, 0.6) > 2 * soft_share(
+        make("noscarf", translucency=0.0, hair=0.0), 0.2, 0.6
+    )
     assert set(PRESETS) == {"easy", "medium", "hard"}
     with pytest.raises(ValueError, match="screen"):
         make("bad", screen="red")

@@ -146,7 +146,9 @@ def make_greenscreen_clip(
     renderer = FrameRenderer(scene, difficulty.shutter, difficulty.noise, np.random.default_rng([seed, 1]))
     clean = None
     if foreground:  # same seed, no spill: identical shapes and textures, spill-free colour
-        clean_scene = build_scene(np.random.default_rng(seed), width, height, frames, screen, replace(difficulty, spill=0.0))
+        clean_scene = build_scene(
+            np.random.default_rng(seed), width, height, frames, screen, replace(difficulty, spill=0.0)
+        )
         clean = FrameRenderer(clean_scene, difficulty.shutter, 0.0, np.random.default_rng(0))
 
     alpha_path = stem + ".alpha.mkv"

@@ -80,13 +80,23 @@ def supersampled(h: int, w: int, draw: Callable[[np.ndarray, int], None]) -> np.
     return cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32) * (1.0 / 255.0)
 
 
-def hair_strands(rng: np.random.Generator, h: int, w: int, roots: np.ndarray, *, count: int, length: float,
-                 direction: np.ndarray, curl: float = 0.35) -> np.ndarray:
+def hair_strands(
+    rng: np.random.Generator,
+    h: int,
+    w: int,
+    roots: np.ndarray,
+    *,
+    count: int,
+    length: float,
+    direction: np.ndarray,
+    curl: float = 0.35,
+) -> np.ndarray:
     """Coverage of thin, curved, semi-transparent strands growing from ``roots`` (N×2 points, layer px).
 
     Strands are one supersampled pixel wide (a quarter of an output pixel) up to three, so their
     coverage is fractional: the hardest case for a keyer, as real hair is.
     """
+
     def draw(canvas: np.ndarray, scale: int) -> None:
         for _ in range(count):
             root = roots[rng.integers(len(roots))].astype(np.float64)

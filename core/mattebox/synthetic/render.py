@@ -78,8 +78,14 @@ class FrameRenderer:
                 m = m.copy()
                 m[0, 2] -= x0
                 m[1, 2] -= y0
-                acc += cv2.warpAffine(stack, m, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
-                                      borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0))
+                acc += cv2.warpAffine(
+                    stack,
+                    m,
+                    (x1 - x0, y1 - y0),
+                    flags=cv2.INTER_LINEAR,
+                    borderMode=cv2.BORDER_CONSTANT,
+                    borderValue=(0, 0, 0, 0),
+                )
             acc *= 1.0 / len(mats)
             np.clip(acc[..., 3], 0.0, 1.0, out=acc[..., 3])
             a_l = acc[..., 3]
@@ -108,7 +114,9 @@ class FrameRenderer:
             grain = self.rng.standard_normal(((h + 1) // 2, (w + 1) // 2, 3), dtype=np.float32)
             grain = cv2.resize(grain, (w, h), interpolation=cv2.INTER_LINEAR)
             sigma = cv2.sqrt(cv2.add(image, 0.25))
-            cv2.multiply(sigma, (self.noise * 1.6, self.noise * 1.6, self.noise * 1.6 * 1.3), dst=sigma)  # blue noisiest
+            cv2.multiply(
+                sigma, (self.noise * 1.6, self.noise * 1.6, self.noise * 1.6 * 1.3), dst=sigma
+            )  # blue noisiest
             cv2.add(image, cv2.multiply(sigma, grain), dst=image)
         np.clip(image, 0.0, 1.0, out=image)
         codes = cv2.multiply(image, 4095.0)

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-
 from mattebox.media.probe import probe
 from mattebox.media.reader import FrameRange, VideoReader
 from mattebox.synthetic import SyntheticClip, make_greenscreen_clip

@@ -8,7 +8,6 @@ import cv2
 import numpy as np
 import pytest
 from conftest import key_clip, mad
-
 from mattebox.media.color import ColorInfo
 from mattebox.media.frame import Frame
 from mattebox_keyer.settings import KeyerSettings
@@ -17,8 +16,15 @@ from mattebox_keyer.settings import KeyerSettings
 # with margin for codec/platform differences.
 BOUNDS = {"green": 7.0, "blue": 8.5, "hard": 9.5}
 
-PLAIN = KeyerSettings(linear=False, clean_plate=False, clip_white=1.0, edge_refine=False, upsample="bilinear",
-                      screen_balance=1.0, clip_black=0.0)
+PLAIN = KeyerSettings(
+    linear=False,
+    clean_plate=False,
+    clip_white=1.0,
+    edge_refine=False,
+    upsample="bilinear",
+    screen_balance=1.0,
+    clip_black=0.0,
+)
 
 
 @pytest.mark.parametrize("name", ["green", "blue", "hard"])
@@ -30,7 +36,9 @@ def test_matte_close_to_ground_truth(clips, name):
     for r, f in zip(results, frames):
         assert r.alpha.dtype == np.float32 and r.alpha.shape == (f.height, f.width)
         assert 0.0 <= float(r.alpha.min()) and float(r.alpha.max()) <= 1.0
-        assert r.foreground is not None and r.foreground.dtype == np.uint8 and r.foreground.shape == (f.height, f.width, 3)
+        assert (
+            r.foreground is not None and r.foreground.dtype == np.uint8 and r.foreground.shape == (f.height, f.width, 3)
+        )
     error = mad(results, truth)
     assert error <= BOUNDS[name], f"{name}: MAD {error:.2f} above {BOUNDS[name]}"
     # and clearly better than a plain encoded-light colour-difference key of the same frames
@@ -127,8 +135,9 @@ def test_odd_tiny_and_small_frames(tmp_path, size, codec):
     from mattebox.synthetic import make_greenscreen_clip
 
     w, h = size
-    clip = make_greenscreen_clip(tmp_path / f"c.{'mkv' if codec == 'ffv1' else 'mp4'}", width=w, height=h, frames=3,
-                                 codec=codec, seed=5)
+    clip = make_greenscreen_clip(
+        tmp_path / f"c.{'mkv' if codec == 'ffv1' else 'mp4'}", width=w, height=h, frames=3, codec=codec, seed=5
+    )
     results, frames, _ = key_clip(clip.path, KeyerSettings(temporal=0.5))
     truth = clip.load_alpha()
     assert len(results) == 3

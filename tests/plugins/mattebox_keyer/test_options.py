@@ -8,7 +8,6 @@ import cv2
 import numpy as np
 import pytest
 from conftest import key_clip
-
 from mattebox.errors import MatteboxError
 from mattebox.runner import resolve_options
 from mattebox.tasks import Task
@@ -19,10 +18,25 @@ FRAMES = 3
 
 # a value other than the default for every option (the CLI text a user would type)
 OTHER = {
-    "screen": "blue", "screen-color": "#30b050", "screen-balance": "1", "linear": "off", "clean-plate": "off",
-    "clip-black": "0.2", "clip-white": "1", "core-threshold": "0.8", "core-size": "60", "edge-refine": "off",
-    "edge-tolerance": "1.5", "upsample": "bilinear", "denoise": "2", "despill": "min", "despill-strength": "0.3",
-    "restore-luma": "1", "temporal": "0.8", "choke": "2", "feather": "3",
+    "screen": "blue",
+    "screen-color": "#30b050",
+    "screen-balance": "1",
+    "linear": "off",
+    "clean-plate": "off",
+    "clip-black": "0.2",
+    "clip-white": "1",
+    "core-threshold": "0.8",
+    "core-size": "60",
+    "edge-refine": "off",
+    "edge-tolerance": "1.5",
+    "upsample": "bilinear",
+    "denoise": "2",
+    "despill": "min",
+    "despill-strength": "0.3",
+    "restore-luma": "1",
+    "temporal": "0.8",
+    "choke": "2",
+    "feather": "3",
 }
 
 
@@ -45,13 +59,25 @@ def test_every_option_has_a_changing_value_and_parses():
         assert getattr(settings, opt.key) != opt.default, opt.name
     assert settings.screen_color == (0x30, 0xB0, 0x50) and settings.linear is False and settings.clip_black == 0.2
     assert settings_from_options(resolve_options(backend, Task.GREENSCREEN, {})) == KeyerSettings()
-    assert settings_from_options(resolve_options(backend, Task.GREENSCREEN, {"screen_color": "48,176,80"})).screen_color == (48, 176, 80)
+    assert settings_from_options(
+        resolve_options(backend, Task.GREENSCREEN, {"screen_color": "48,176,80"})
+    ).screen_color == (48, 176, 80)
 
 
-@pytest.mark.parametrize("name,text", [
-    ("clip-black", "0.9"), ("clip-black", "lots"), ("screen-color", "#12345"), ("screen-color", "1,2"),
-    ("linear", "maybe"), ("temporal", "1.5"), ("denoise", "1.5"), ("despill", "purple"), ("upsample", "magic"),
-])
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("clip-black", "0.9"),
+        ("clip-black", "lots"),
+        ("screen-color", "#12345"),
+        ("screen-color", "1,2"),
+        ("linear", "maybe"),
+        ("temporal", "1.5"),
+        ("denoise", "1.5"),
+        ("despill", "purple"),
+        ("upsample", "magic"),
+    ],
+)
 def test_bad_values_are_refused_with_the_videoseg_code(name, text):
     with pytest.raises(MatteboxError) as info:
         resolve_options(KeyerBackend(), Task.GREENSCREEN, {name: text})
@@ -86,8 +112,9 @@ def test_options_act_as_documented(clips, default_run):
     assert mean(_run(clips, choke=2.0)[0]) < mean(base) < mean(_run(clips, choke=-2.0)[0])
     assert soft(_run(clips, feather=3.0)[0]) > 1.15 * soft(base)
     # clip-black: low matte values become screen
-    assert float(np.mean([((r.alpha > 0) & (r.alpha < 0.2)).mean() for r in _run(clips, clip_black=0.2)[0]])) < \
-        float(np.mean([((r.alpha > 0) & (r.alpha < 0.2)).mean() for r in base]))
+    assert float(np.mean([((r.alpha > 0) & (r.alpha < 0.2)).mean() for r in _run(clips, clip_black=0.2)[0]])) < float(
+        np.mean([((r.alpha > 0) & (r.alpha < 0.2)).mean() for r in base])
+    )
     # clip-white 1 / a high core threshold / a huge core size: less of the greenish shirt is clipped opaque
     solid = [cv2.erode((t >= 0.999).astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool) for t in truth]
     opaque = lambda rs: float(np.mean([(r.alpha[m] >= 0.95).mean() for r, m in zip(rs, solid)]))  # noqa: E731
@@ -144,8 +171,12 @@ def test_a_real_job_through_the_api_writes_a_matching_matte(tmp_path):
     job = api.run("greenscreen", clip.path, str(out), kind="matte", options={"despill": "none", "temporal": "0.5"})
     assert job.backend == "keyer"
     with av.open(str(out)) as c:
-        mattes = [f.to_ndarray(format="gray16le").astype(np.float32) / 65535.0 if f.format.name.startswith("gray16")
-                  else f.to_ndarray(format="gray").astype(np.float32) / 255.0 for f in c.decode(video=0)]
+        mattes = [
+            f.to_ndarray(format="gray16le").astype(np.float32) / 65535.0
+            if f.format.name.startswith("gray16")
+            else f.to_ndarray(format="gray").astype(np.float32) / 255.0
+            for f in c.decode(video=0)
+        ]
     truth = clip.load_alpha()
     assert len(mattes) == 8
     error = float(np.mean([np.abs(m - t).mean() for m, t in zip(mattes, truth)])) * 1e3
