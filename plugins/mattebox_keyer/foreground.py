@@ -23,7 +23,8 @@ def spill_amount(rgb_half: np.ndarray, screen: str, method: str, strength: float
     if method == "none" or strength <= 0:
         return None
     k, o1, o2 = SCREEN_CHANNEL[screen]
-    key, c1, c2 = rgb_half[..., k], rgb_half[..., o1], rgb_half[..., o2]
+    planes = cv2.split(rgb_half)
+    key, c1, c2 = planes[k], planes[o1], planes[o2]
     if method == "average":
         limit = cv2.addWeighted(c1, 0.5, c2, 0.5, 0.0)
     elif method == "max":
@@ -58,33 +59,26 @@ def despilled_rgb(
     method: str,
     strength: float = 1.0,
     restore_luma: float = 0.0,
-    region: tuple[int, int, int, int] | None = None,
+    regions: list[tuple[int, int, int, int]] | None = None,
 ) -> np.ndarray | None:
     """The despilled foreground as R'G'B' uint8 at full resolution, or ``None`` for ``method='none'``.
 
-    :param region: ``(y0, y1, x0, x1)`` at chroma resolution: only this part is converted (the rest,
-        fully transparent, is left black); ``None`` converts the whole frame.
+    :param regions: ``(y0, y1, x0, x1)`` boxes at chroma resolution: only these are converted (the
+        rest, fully transparent, is left black); ``None`` converts the whole frame.
     """
     spill = spill_amount(rgb_half, screen, method, strength)
     if spill is None:
         return None
     big_h, big_w = y.shape
     h, w = cb.shape
-    if region is not None and big_h == 2 * h and big_w == 2 * w:
-        y0, y1, x0, x1 = region
-        out = np.zeros((big_h, big_w, 3), np.uint8)
-        if y1 > y0 and x1 > x0:
-            out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1] = _convert(
-                y[2 * y0 : 2 * y1, 2 * x0 : 2 * x1],
-                cb[y0:y1, x0:x1],
-                cr[y0:y1, x0:x1],
-                spill[y0:y1, x0:x1],
-                screen,
-                restore_luma,
-                color,
-            )
-        return out
-    return _convert(y, cb, cr, spill, screen, restore_luma, color)
+    if regions is None or big_h != 2 * h or big_w != 2 * w:
+        return _convert(y, cb, cr, spill, screen, restore_luma, color)
+    out = np.zeros((big_h, big_w, 3), np.uint8)
+    for y0, y1, x0, x1 in regions:
+        full = (slice(2 * y0, 2 * y1), slice(2 * x0, 2 * x1))
+        half = (slice(y0, y1), slice(x0, x1))
+        out[full] = _convert(y[full], cb[half], cr[half], spill[half], screen, restore_luma, color)
+    return out
 
 
 def _convert(

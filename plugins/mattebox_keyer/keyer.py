@@ -28,6 +28,7 @@ from mattebox.matte.refine import choke, feather
 from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
 
 from .foreground import despilled_rgb
+from .regions import object_boxes
 from .sampling import sample_bilinear
 from .screen import detect_screen, push_pull, screen_difference, screen_plate
 from .settings import KeyerSettings
@@ -149,11 +150,9 @@ class Keyer:
             alpha = choke(alpha, s.choke)
         if s.feather:
             alpha = feather(alpha, s.feather)
-        region = None
-        if not (s.choke < 0 or s.feather > 0):  # the colour matters only where the matte is above 0
-            x, yy, bw, bh = cv2.boundingRect(cv2.compare(alpha_half, 0.0, cv2.CMP_GT))
-            h2, w2 = alpha_half.shape
-            region = (max(0, yy - 2), min(h2, yy + bh + 2), max(0, x - 2), min(w2, x + bw + 2)) if bw else (0, 0, 0, 0)
+        regions = None  # the colour matters only where the matte is above 0 (a grown matte: everywhere)
+        if not (s.choke < 0 or s.feather > 0):
+            regions = object_boxes(cv2.compare(alpha_half, 0.0, cv2.CMP_GT))
         fg = despilled_rgb(
             y,
             cb,
@@ -164,7 +163,7 @@ class Keyer:
             method=s.despill,
             strength=s.despill_strength,
             restore_luma=s.restore_luma,
-            region=region,
+            regions=regions,
         )
         return alpha, fg
 

@@ -21,16 +21,18 @@ def screen_difference(lin: np.ndarray, screen: str, balance: float) -> np.ndarra
     """The colour difference: the screen channel minus a mix of the other two (float32 H×W).
 
     ``balance`` 1 takes the larger of the other two channels (keeps yellows and cyans opaque),
-    0 their average (closer for skin and other warm colours).
+    0 their average (closer for skin and other warm colours). Computed as ``key − mean(others)
+    − balance × |others' difference| / 2`` (the max is the mean plus half the difference), in one
+    pass over the image.
     """
     k, o1, o2 = SCREEN_CHANNEL[screen]
-    key, c1, c2 = lin[..., k], lin[..., o1], lin[..., o2]
-    if balance >= 1.0:
-        return cv2.subtract(key, cv2.max(c1, c2))
+    m = np.zeros((3, 3), np.float32)  # 3 outputs: OpenCV's fast path (3 → 2 is ten times slower)
+    m[0, k], m[0, o1], m[0, o2] = 1.0, -0.5, -0.5
+    m[1, o1], m[1, o2] = 0.5, -0.5
+    mean_diff, half_spread, _ = cv2.split(cv2.transform(lin, m))
     if balance <= 0.0:
-        return cv2.subtract(key, cv2.addWeighted(c1, 0.5, c2, 0.5, 0.0))
-    mixed = cv2.addWeighted(cv2.max(c1, c2), balance, cv2.addWeighted(c1, 0.5, c2, 0.5, 0.0), 1.0 - balance, 0.0)
-    return cv2.subtract(key, mixed)
+        return mean_diff
+    return cv2.scaleAdd(cv2.absdiff(half_spread, 0.0), -float(balance), mean_diff)
 
 
 def detect_screen(lin_small: np.ndarray) -> tuple[str, np.ndarray]:

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 from mattebox.matte.guided import guided_upsample
 
+from .regions import object_boxes
 from .sampling import sample_bilinear
 
 __all__ = ["upsample_matte"]
@@ -27,14 +28,6 @@ _CHILDREN = ((0, 0), (0, 1), (1, 0), (1, 1))
 
 def _box(img: np.ndarray) -> np.ndarray:
     return cv2.blur(img, (3, 3), borderType=cv2.BORDER_REFLECT)
-
-
-def _bbox(mask: np.ndarray, margin: int) -> tuple[int, int, int, int] | None:
-    x, y, bw, bh = cv2.boundingRect(mask)
-    if bw == 0 or bh == 0:
-        return None
-    h, w = mask.shape
-    return max(0, y - margin), min(h, y + bh + margin), max(0, x - margin), min(w, x + bw + margin)
 
 
 def _slope(a: np.ndarray, g_half: np.ndarray) -> np.ndarray:
@@ -65,29 +58,32 @@ def upsample_matte(alpha: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, m
         return guided_upsample(alpha, luma, radius=2, eps=1e-5)
     if big_h != 2 * h or big_w != 2 * w:  # odd sizes: the whole frame (detail needs the exact 2× grid)
         return cv2.resize(alpha, (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+    if method not in ("detail", "bilinear"):
+        raise ValueError(f"unknown upsampling {method!r}")
     out = np.zeros((big_h, big_w), np.float32)
-    seen = _bbox(cv2.compare(alpha, 0.0, cv2.CMP_GT), margin=2)
-    if seen is None:
-        return out
-    r0, r1, c0, c1 = seen  # the matte is 0 outside: upsample this part only
-    out[2 * r0 : 2 * r1, 2 * c0 : 2 * c1] = cv2.resize(
-        alpha[r0:r1, c0:c1], (2 * (c1 - c0), 2 * (r1 - r0)), interpolation=cv2.INTER_LINEAR
-    )
-    if method == "bilinear":
-        return out
-    soft = cv2.compare(alpha, 0.0, cv2.CMP_GT) & cv2.compare(alpha, _SOLID, cv2.CMP_LT)
-    box = _bbox(soft, margin=2)
-    if box is None:
-        return out
-    y0, y1, x0, x1 = box
-    a = np.ascontiguousarray(alpha[y0:y1, x0:x1])
-    g_half = luma_half[y0:y1, x0:x1].astype(np.float32)
+    for y0, y1, x0, x1 in object_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT)):  # the matte is 0 elsewhere
+        a = np.ascontiguousarray(alpha[y0:y1, x0:x1])
+        out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1] = cv2.resize(
+            a, (2 * (x1 - x0), 2 * (y1 - y0)), interpolation=cv2.INTER_LINEAR
+        )
+        if method == "detail":
+            _add_detail(out, a, luma, luma_half, y0, x0)
+    return out
+
+
+def _add_detail(out: np.ndarray, a: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, y0: int, x0: int) -> None:
+    """Add slope × luma detail at the full-resolution children of the soft pixels of box ``a`` (in place)."""
+    h, w = a.shape
+    soft = cv2.compare(a, 0.0, cv2.CMP_GT) & cv2.compare(a, _SOLID, cv2.CMP_LT)
+    g_half = luma_half[y0 : y0 + h, x0 : x0 + w].astype(np.float32)
     slope = _slope(a, g_half)
-    parents = cv2.dilate(soft[y0:y1, x0:x1], np.ones((3, 3), np.uint8))
+    parents = cv2.dilate(soft, np.ones((3, 3), np.uint8))
     parents &= cv2.compare(np.abs(slope), 1e-6, cv2.CMP_GT)
-    py, px = np.nonzero(parents)
-    if py.size == 0:
-        return out
+    points = cv2.findNonZero(parents)
+    if points is None:
+        return
+    points = points.reshape(-1, 2)
+    px, py = points[:, 0], points[:, 1]
     # the four full-resolution children of each parent, and their positions on the parent grid
     cy = np.concatenate([2 * py + dy for dy, _ in _CHILDREN])
     cx = np.concatenate([2 * px + dx for _, dx in _CHILDREN])
@@ -102,4 +98,3 @@ def upsample_matte(alpha: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, m
     detail += out[fy, fx]
     np.clip(detail, 0.0, 1.0, out=detail)
     out[fy, fx] = detail
-    return out
