@@ -74,9 +74,7 @@ def guided_upsample(mask: np.ndarray, guide: np.ndarray, radius: int = 8, eps: f
     a, b = _coefficients(to_guide(small), mask, r_small, float(eps))
     a = cv2.resize(a, (big_w, big_h), interpolation=cv2.INTER_LINEAR)
     b = cv2.resize(b, (big_w, big_h), interpolation=cv2.INTER_LINEAR)
-    if guide.dtype == np.uint8:
-        out = cv2.multiply(a, guide, dtype=cv2.CV_32F, scale=1.0 / 255.0)
-    else:
-        out = cv2.multiply(a, to_guide(guide))
+    g = guide.astype(np.float32) if guide.dtype == np.uint8 else to_guide(guide)  # float x float beats a mixed multiply
+    out = cv2.multiply(a, g, scale=1.0 / 255.0 if guide.dtype == np.uint8 else 1.0)
     cv2.add(out, b, dst=out)
     return _clip01(out) if clip else out

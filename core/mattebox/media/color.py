@@ -8,6 +8,7 @@ affine :func:`cv2.transform` applies the clip's own matrix and range (~2 ms at 1
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -51,8 +52,12 @@ class ColorInfo:
         return 2 if self.full_range else 1
 
 
+@lru_cache(maxsize=32)
 def ycbcr_to_rgb_matrix(info: ColorInfo, max_code: int = 255) -> np.ndarray:
-    """The 3×4 affine matrix taking [Y', Cb, Cr] codes (``max_code`` = 255 or 1023) to R'G'B' in 0..max_code."""
+    """The 3×4 affine matrix taking [Y', Cb, Cr] codes (``max_code`` = 255 or 1023) to R'G'B' in 0..max_code.
+
+    Cached: treat the result as read-only.
+    """
     kr, kb = _KRKB[info.matrix]
     kg = 1.0 - kr - kb
     scale = max_code / 255.0
@@ -70,14 +75,22 @@ def ycbcr_to_rgb_matrix(info: ColorInfo, max_code: int = 255) -> np.ndarray:
         dtype=np.float64,
     )
     offset = -m @ np.array([y0, c0, c0])
-    return np.hstack([m, offset[:, None]]).astype(np.float32)
+    out = np.hstack([m, offset[:, None]]).astype(np.float32)
+    out.setflags(write=False)
+    return out
 
 
+@lru_cache(maxsize=32)
 def rgb_to_ycbcr_matrix(info: ColorInfo, max_code: int = 255) -> np.ndarray:
-    """The 3×4 affine matrix taking R'G'B' in 0..max_code to [Y', Cb, Cr] codes (inverse of the above)."""
+    """The 3×4 affine matrix taking R'G'B' in 0..max_code to [Y', Cb, Cr] codes (inverse of the above).
+
+    Cached: treat the result as read-only.
+    """
     fwd = ycbcr_to_rgb_matrix(info, max_code).astype(np.float64)
     inv = np.linalg.inv(fwd[:, :3])
-    return np.hstack([inv, (-inv @ fwd[:, 3])[:, None]]).astype(np.float32)
+    out = np.hstack([inv, (-inv @ fwd[:, 3])[:, None]]).astype(np.float32)
+    out.setflags(write=False)
+    return out
 
 
 def upsample_chroma(plane: np.ndarray, width: int, height: int) -> np.ndarray:
