@@ -51,8 +51,12 @@ def srgb_to_linear_lut() -> np.ndarray:
 _LUT_LINEAR = srgb_to_linear_lut()
 _LUT_ENCODED = (np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
 _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze over the screen
+_NOISE_K = 3.0  # clip black at this many standard deviations of the screen's matte noise
 _NOISE_ROWS = 90  # rows of the sample grid for the screen's noise (thousands of screen samples)
 _NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
+_K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
+_PRESENCE = 0.02  # share of a solid colour around an edge pixel for it to be tried there
+_PRES_DIV = 8  # neighbourhood for that share: an eighth of the frame's width
 _HOLE_LEVEL = 0.2  # matte level above which a hole enclosed by solid foreground is foreground, not screen
 _KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
 _SHRINK_FROM = 270  # chroma rows from which the core keeps one pixel off the solid outline
@@ -196,7 +200,7 @@ class Keyer:
         clip_black = self._clip_black(alpha_cd, mask)
         alpha, core, solid_small = self._solid(alpha_cd, lin_small.shape[:2])
         if s.edge_refine and solid_small is not None:
-            self._refine_band(alpha, alpha_cd, core, lin, lin_small, plate, solid_small, clip_black)
+            self._refine_band(alpha, alpha_cd, core, lin, lin_small, plate, solid_small, clip_black, screen)
         if clip_black > 0:
             cv2.subtract(alpha, clip_black, dst=alpha)
             cv2.multiply(alpha, 1.0 / (1.0 - clip_black), dst=alpha)
@@ -221,7 +225,7 @@ class Keyer:
         else:
             sigma = st.first_noise if st.first_noise is not None else 0.01
         st.noise = sigma
-        return float(min(0.25, max(_MIN_CLIP_BLACK, 3.0 * sigma)))
+        return float(min(0.25, max(_MIN_CLIP_BLACK, _NOISE_K * sigma)))
 
     def _core_radius(self, h2: int) -> int:
         """Radius of the solid-core test in chroma-resolution pixels."""
@@ -281,6 +285,7 @@ class Keyer:
         plate_small: np.ndarray,
         solid_small: np.ndarray,
         clip_black: float,
+        screen: str,
     ) -> None:
         """Solve ``I = αF + (1−α)B`` in the soft band, with F from nearby solid pixels (in place)."""
         known = (solid_small > _KNOWN).astype(np.float32)
@@ -306,13 +311,22 @@ class Keyer:
         den = np.einsum("ij,ij->i", dvec, dvec)
         proj = np.einsum("ij,ij->i", v, dvec) / np.maximum(den, 1e-6)
         resid = v - proj[:, None] * dvec
+        proj, resid, den = _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den)
         # accepted where the pixel lies on the screen–foreground line (within the tolerance, relative
         # to its distance from the screen, plus the noise floor that faint pixels cannot beat)
         tol = self.settings.edge_tolerance
         scale = tol * tol * np.einsum("ij,ij->i", v, v) + _NOISE_FLOOR
-        weight = np.exp(-np.einsum("ij,ij->i", resid, resid) / scale) * (den > 1e-3) * (1.0 - core[ys, xs])
+        weight = np.exp(-np.einsum("ij,ij->i", resid, resid) / scale) * (den > 1e-3)
         current = alpha[ys, xs]
-        alpha[ys, xs] = current + weight * (proj - current)
+        target = current + weight * (proj - current)
+        # near-opaque edge pixels of a textured object (its colour varies about the solid colour
+        # found): opaque, through a knee from (white − 0.15) to the edge white level
+        white = self.settings.edge_white
+        if white < 1.0:
+            lo = max(0.0, white - 0.15)
+            knee = lo + (target - lo) * ((1.0 - lo) / max(white - lo, 1e-6))
+            target = np.where(target > lo, np.minimum(np.maximum(knee, target), np.maximum(target, 1.0)), target)
+        alpha[ys, xs] = current + (1.0 - core[ys, xs]) * (target - current)
 
 
 def detect_screen_colour(lin_small: np.ndarray, screen: str) -> np.ndarray:
@@ -321,3 +335,51 @@ def detect_screen_colour(lin_small: np.ndarray, screen: str) -> np.ndarray:
     mask = d > 0.5 * max(float(np.percentile(d, 95)), 1e-4)
     pixels = lin_small[mask] if mask.any() else lin_small.reshape(-1, 3)
     return np.median(pixels, axis=0).astype(np.float32)
+
+
+def _kmeans(points: np.ndarray, k: int, iterations: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Deterministic k-means (farthest-point start): (centres k×3, labels)."""
+    centres = [points[np.argmax(np.einsum("ij,ij->i", points - points.mean(0), points - points.mean(0)))]]
+    dist = np.einsum("ij,ij->i", points - centres[0], points - centres[0])
+    for _ in range(1, k):
+        centres.append(points[int(np.argmax(dist))])
+        dist = np.minimum(dist, np.einsum("ij,ij->i", points - centres[-1], points - centres[-1]))
+    c = np.array(centres, np.float32)
+    for _ in range(iterations):
+        d = ((points[:, None, :] - c[None, :, :]) ** 2).sum(-1)
+        labels = d.argmin(1)
+        for j in range(k):
+            members = points[labels == j]
+            if len(members):
+                c[j] = members.mean(0)
+    return c, labels
+
+
+def _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den):
+    """Also try each nearby solid colour (k-means of the core's colours) as F; keep the best-fitting one."""
+    core_px = lin_small[known > 0]
+    k = min(_K, len(core_px) // 8)
+    if k < 2:
+        return proj, resid, den
+    centres, labels = _kmeans(core_px.astype(np.float32), k)
+    lab = np.full(known.shape, -1, np.int32)
+    lab[known > 0] = labels
+    hs, ws = known.shape
+    r = max(3, ws // _PRES_DIV) | 1
+    best_r2 = np.einsum("ij,ij->i", resid, resid)
+    best_proj, best_den = proj.copy(), den.copy()
+    best_resid = resid.copy()
+    for j in range(k):
+        presence = cv2.blur((lab == j).astype(np.float32), (r, r))
+        near = sample_bilinear(presence, map_x, map_y) > _PRESENCE
+        dvec = centres[j][None, :] - bg
+        dj = np.einsum("ij,ij->i", dvec, dvec)
+        pj = np.einsum("ij,ij->i", v, dvec) / np.maximum(dj, 1e-6)
+        rj = v - pj[:, None] * dvec
+        r2 = np.einsum("ij,ij->i", rj, rj)
+        better = near & (r2 < best_r2) & (dj > 1e-3) & (pj > 0)
+        best_r2 = np.where(better, r2, best_r2)
+        best_proj = np.where(better, pj, best_proj)
+        best_den = np.where(better, dj, best_den)
+        best_resid = np.where(better[:, None], rj, best_resid)
+    return best_proj, best_resid, best_den

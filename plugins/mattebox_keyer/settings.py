@@ -35,6 +35,7 @@ class KeyerSettings:
     core_size: float = 0.0
     edge_refine: bool = True
     edge_tolerance: float = 0.2
+    edge_white: float = 0.85
     upsample: str = "detail"
     denoise: int = 0
     despill: str = "average"
@@ -150,6 +151,12 @@ OPTIONS: tuple[Option, ...] = (
         _ranged(0.01, 2.0),
         0.2,
         "how closely an edge pixel must match foreground/screen mixing to be refined",
+    ),
+    Option(
+        "edge-white",
+        _ranged(0.2, 1.0),
+        0.85,
+        "matte level at which edge pixels count as opaque (through a soft knee; 1: off)",
     ),
     Option(
         "upsample",

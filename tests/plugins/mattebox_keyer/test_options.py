@@ -29,6 +29,7 @@ OTHER = {
     "core-size": "60",
     "edge-refine": "off",
     "edge-tolerance": "1.5",
+    "edge-white": "1",
     "upsample": "bilinear",
     "denoise": "2",
     "despill": "min",
