@@ -23,17 +23,22 @@ def spill_amount(rgb_half: np.ndarray, screen: str, method: str, strength: float
     if method == "none" or strength <= 0:
         return None
     k, o1, o2 = SCREEN_CHANNEL[screen]
-    planes = cv2.split(rgb_half)
-    key, c1, c2 = planes[k], planes[o1], planes[o2]
+
+    def excess_over(weights: dict[int, float]) -> np.ndarray:  # key − Σ w·other, saturated at 0 (uint8)
+        m = np.zeros((1, 3), np.float32)
+        m[0, k] = 1.0
+        for channel, weight in weights.items():
+            m[0, channel] = -weight
+        return cv2.transform(rgb_half, m)
+
     if method == "average":
-        limit = cv2.addWeighted(c1, 0.5, c2, 0.5, 0.0)
-    elif method == "max":
-        limit = cv2.max(c1, c2)
+        spill = excess_over({o1: 0.5, o2: 0.5})
+    elif method == "max":  # key − max(a, b) = min(key − a, key − b)
+        spill = cv2.min(excess_over({o1: 1.0}), excess_over({o2: 1.0}))
     elif method == "min":
-        limit = cv2.min(c1, c2)
+        spill = cv2.max(excess_over({o1: 1.0}), excess_over({o2: 1.0}))
     else:
         raise ValueError(f"unknown despill method {method!r}")
-    spill = cv2.subtract(key, limit)
     if strength < 1.0:
         spill = cv2.convertScaleAbs(spill, alpha=strength)
     return spill

@@ -54,6 +54,7 @@ _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze ov
 _NOISE_K = 3.0  # clip black at this many standard deviations of the screen's matte noise
 _NOISE_ROWS = 90  # rows of the sample grid for the screen's noise (thousands of screen samples)
 _NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
+_KMEANS_POINTS = 3000  # solid pixels sampled for the k-means
 _K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
 _PRESENCE = 0.02  # share of a solid colour around an edge pixel for it to be tried there
 _PRES_DIV = 8  # neighbourhood for that share: an eighth of the frame's width
@@ -337,49 +338,59 @@ def detect_screen_colour(lin_small: np.ndarray, screen: str) -> np.ndarray:
     return np.median(pixels, axis=0).astype(np.float32)
 
 
-def _kmeans(points: np.ndarray, k: int, iterations: int = 8) -> tuple[np.ndarray, np.ndarray]:
+def _kmeans(points: np.ndarray, k: int, iterations: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """Deterministic k-means (farthest-point start): (centres k×3, labels)."""
-    centres = [points[np.argmax(np.einsum("ij,ij->i", points - points.mean(0), points - points.mean(0)))]]
-    dist = np.einsum("ij,ij->i", points - centres[0], points - centres[0])
+    p2 = np.einsum("ij,ij->i", points, points)
+    first = int(np.argmax(np.einsum("ij,ij->i", points - points.mean(0), points - points.mean(0))))
+    centres = [first]
+    dist = p2 - 2.0 * points @ points[first] + p2[first]
     for _ in range(1, k):
-        centres.append(points[int(np.argmax(dist))])
-        dist = np.minimum(dist, np.einsum("ij,ij->i", points - centres[-1], points - centres[-1]))
-    c = np.array(centres, np.float32)
+        nxt = int(np.argmax(dist))
+        centres.append(nxt)
+        dist = np.minimum(dist, p2 - 2.0 * points @ points[nxt] + p2[nxt])
+    c = points[centres].copy()
+    labels = np.zeros(len(points), np.int64)
     for _ in range(iterations):
-        d = ((points[:, None, :] - c[None, :, :]) ** 2).sum(-1)
+        d = p2[:, None] - 2.0 * points @ c.T + np.einsum("ij,ij->i", c, c)[None, :]
         labels = d.argmin(1)
-        for j in range(k):
-            members = points[labels == j]
-            if len(members):
-                c[j] = members.mean(0)
+        counts = np.bincount(labels, minlength=k).astype(np.float32)
+        sums = np.stack([np.bincount(labels, weights=points[:, ch], minlength=k) for ch in range(3)], axis=1)
+        filled = counts > 0
+        c[filled] = (sums[filled] / counts[filled, None]).astype(np.float32)
     return c, labels
 
 
 def _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den):
     """Also try each nearby solid colour (k-means of the core's colours) as F; keep the best-fitting one."""
-    core_px = lin_small[known > 0]
+    hs, ws = known.shape
+    solid = known > 0
+    core_px = lin_small[solid].astype(np.float32)
     k = min(_K, len(core_px) // 8)
     if k < 2:
         return proj, resid, den
-    centres, labels = _kmeans(core_px.astype(np.float32), k)
-    lab = np.full(known.shape, -1, np.int32)
-    lab[known > 0] = labels
-    hs, ws = known.shape
+    step = max(1, len(core_px) // _KMEANS_POINTS)
+    centres, _ = _kmeans(core_px[::step], k)
+    # every solid pixel to its nearest centre, and each colour's share around every plate pixel
+    d = np.einsum("ij,ij->i", core_px, core_px)[:, None] - 2.0 * core_px @ centres.T
+    labels = (d + np.einsum("ij,ij->i", centres, centres)[None, :]).argmin(1)
+    members = np.zeros((hs, ws, k), np.float32)
+    yy, xx = np.nonzero(solid)
+    members[yy, xx, labels] = 1.0
     r = max(3, ws // _PRES_DIV) | 1
-    best_r2 = np.einsum("ij,ij->i", resid, resid)
-    best_proj, best_den = proj.copy(), den.copy()
-    best_resid = resid.copy()
-    for j in range(k):
-        presence = cv2.blur((lab == j).astype(np.float32), (r, r))
-        near = sample_bilinear(presence, map_x, map_y) > _PRESENCE
-        dvec = centres[j][None, :] - bg
-        dj = np.einsum("ij,ij->i", dvec, dvec)
-        pj = np.einsum("ij,ij->i", v, dvec) / np.maximum(dj, 1e-6)
-        rj = v - pj[:, None] * dvec
-        r2 = np.einsum("ij,ij->i", rj, rj)
-        better = near & (r2 < best_r2) & (dj > 1e-3) & (pj > 0)
-        best_r2 = np.where(better, r2, best_r2)
-        best_proj = np.where(better, pj, best_proj)
-        best_den = np.where(better, dj, best_den)
-        best_resid = np.where(better[:, None], rj, best_resid)
-    return best_proj, best_resid, best_den
+    presence = np.stack([cv2.blur(members[..., j], (r, r)) for j in range(k)], axis=-1)
+    gy = np.clip(np.rint(map_y), 0, hs - 1).astype(np.int64)
+    gx = np.clip(np.rint(map_x), 0, ws - 1).astype(np.int64)
+    near = presence[gy, gx] > _PRESENCE  # (n, k)
+    dvec = centres[None, :, :] - bg[:, None, :]  # (n, k, 3)
+    dj = np.einsum("nkc,nkc->nk", dvec, dvec)
+    pj = np.einsum("nc,nkc->nk", v, dvec) / np.maximum(dj, 1e-6)
+    rj = v[:, None, :] - pj[..., None] * dvec
+    r2 = np.einsum("nkc,nkc->nk", rj, rj)
+    r2 = np.where(near & (dj > 1e-3) & (pj > 0), r2, np.inf)
+    best = r2.argmin(1)
+    rows = np.arange(len(best))
+    better = r2[rows, best] < np.einsum("ij,ij->i", resid, resid)
+    proj = np.where(better, pj[rows, best], proj)
+    den = np.where(better, dj[rows, best], den)
+    resid = np.where(better[:, None], rj[rows, best], resid)
+    return proj, resid, den

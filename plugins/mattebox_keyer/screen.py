@@ -26,12 +26,14 @@ def screen_difference(lin: np.ndarray, screen: str, balance: float) -> np.ndarra
     pass over the image.
     """
     k, o1, o2 = SCREEN_CHANNEL[screen]
-    m = np.zeros((3, 3), np.float32)  # 3 outputs: OpenCV's fast path (3 → 2 is ten times slower)
+    m = np.zeros((1, 3), np.float32)  # one output row per transform: OpenCV's fast path
     m[0, k], m[0, o1], m[0, o2] = 1.0, -0.5, -0.5
-    m[1, o1], m[1, o2] = 0.5, -0.5
-    mean_diff, half_spread, _ = cv2.split(cv2.transform(lin, m))
+    mean_diff = cv2.transform(lin, m)
     if balance <= 0.0:
         return mean_diff
+    m = np.zeros((1, 3), np.float32)
+    m[0, o1], m[0, o2] = 0.5, -0.5
+    half_spread = cv2.transform(lin, m)
     return cv2.scaleAdd(cv2.absdiff(half_spread, 0.0), -float(balance), mean_diff)
 
 
