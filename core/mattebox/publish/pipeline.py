@@ -74,15 +74,22 @@ def uninstall(handle):
     handle.host_added = False
 
 
-def discover_plugins():
-    """The registered plugins for the registered hosts; raises if a shared plugin failed to load.
+def discover_plugins(host_paths=None):
+    """The plugins of a mattebox publish; raises if a shared plugin failed to load.
+
+    :param host_paths: a host's own plugin folders: then only mattebox's plugins (the shared ones and
+        these) are returned, so another pipeline's pyblish plugins in the same session never run in a
+        mattebox publish. ``None``: every registered plugin for the registered hosts.
 
     pyblish logs and skips a plugin file that fails to import; for mattebox that would publish
     nothing without a word, so it is an error here.
     """
     import pyblish.api
 
-    plugins = pyblish.api.discover()
+    if host_paths is None:
+        plugins = pyblish.api.discover()
+    else:
+        plugins = pyblish.api.discover(paths=[shared_plugin_path()] + list(host_paths))
     names = set(p.__name__ for p in plugins)
     missing = [name for name in REQUIRED_PLUGINS if name not in names]
     if missing:

@@ -60,16 +60,9 @@ def uninstall_menu(handle):
 def publish_plugins():
     """mattebox's own plugins (shared and Nuke's) only: another pipeline's pyblish plugins in the same
     session never run in a mattebox publish."""
-    import pyblish.api
+    from mattebox.publish.pipeline import discover_plugins
 
-    from mattebox.publish.pipeline import REQUIRED_PLUGINS
-
-    plugins = pyblish.api.discover(paths=[mattebox.publish.shared_plugin_path(), PLUGINS])
-    missing = [name for name in REQUIRED_PLUGINS if name not in set(p.__name__ for p in plugins)]
-    if missing:
-        raise mattebox.publish.PublishError("Host.PluginMissing", "mattebox's pyblish plugins {} did not load".format(
-            ", ".join(missing)), hint="reinstall mattebox (python installers/install.py); the console names the failing file")
-    return plugins
+    return discover_plugins([PLUGINS])
 
 
 def uninstall(handle):
