@@ -57,6 +57,8 @@ _NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated what
 _KMEANS_POINTS = 3000  # solid pixels sampled for the k-means
 _K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
 _PRESENCE = 0.02  # share of a solid colour around an edge pixel for it to be tried there
+_HYST_LOW = 0.5  # clip black, as a share of the full one, next to clearly foreground pixels
+_HYST_STRONG = 2.0  # 'clearly foreground': above this many times the clip black
 _PRES_DIV = 8  # neighbourhood for that share: an eighth of the frame's width
 _HOLE_LEVEL = 0.2  # matte level above which a hole enclosed by solid foreground is foreground, not screen
 _KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
@@ -203,8 +205,15 @@ class Keyer:
         if s.edge_refine and solid_small is not None:
             self._refine_band(alpha, alpha_cd, core, lin, lin_small, plate, solid_small, clip_black, screen)
         if clip_black > 0:
+            # hysteresis: faint values next to clearly foreground ones (a strand of hair fading out)
+            # get a lower clip; isolated ones (noise on the screen) do not
+            strong = cv2.compare(alpha, clip_black * _HYST_STRONG, cv2.CMP_GT)
+            near = cv2.dilate(strong, np.ones((3, 3), np.uint8)).astype(bool)
+            low = clip_black * _HYST_LOW
+            soft_clip = (alpha - low) * (1.0 / (1.0 - low))
             cv2.subtract(alpha, clip_black, dst=alpha)
             cv2.multiply(alpha, 1.0 / (1.0 - clip_black), dst=alpha)
+            np.copyto(alpha, soft_clip, where=near)
         np.clip(alpha, 0.0, 1.0, out=alpha)
         return HalfMatte(alpha=alpha, luma_half=luma_half, rgb_half=rgb_half, screen=screen)
 

@@ -31,7 +31,7 @@ class KeyerSettings:
     clean_plate: bool = True
     clip_black: str | float = "auto"
     clip_white: float = 0.55
-    core_threshold: float = 0.5
+    core_threshold: float = 0.55
     core_size: float = 0.0
     edge_refine: bool = True
     edge_tolerance: float = 0.2
@@ -133,7 +133,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "clip-white", _ranged(0.05, 1.0), 0.55, "matte level at which solid areas become fully opaque (1: no clipping)"
     ),
-    Option("core-threshold", _ranged(0.0, 1.0), 0.5, "matte level above which a region counts as solid foreground"),
+    Option("core-threshold", _ranged(0.0, 1.0), 0.55, "matte level above which a region counts as solid foreground"),
     Option(
         "core-size",
         _ranged(0.0, 200.0),
