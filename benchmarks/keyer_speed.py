@@ -60,7 +60,7 @@ def ffmpeg_run(frames: list[av.VideoFrame], screen_hex: str) -> int:
         frames[0],
         {"color": screen_hex, "similarity": 0.1, "blend": 0.05, "yuv": 0},
         despill=True,
-        output_format="gbrap",
+        output_format=None,
     )
     for i, f in enumerate(frames):
         f.pts = i

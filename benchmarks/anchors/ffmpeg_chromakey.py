@@ -1,8 +1,9 @@
 """FFmpeg's ``chromakey`` (+ ``despill``) as an anchor, run in-process through PyAV's filter graph.
 
-``buffer → chromakey → despill → format=rgba → buffersink``: the alpha comes from chromakey (despill
-only changes colour), the chain is what ``ffmpeg -vf chromakey=…,despill=…`` runs. Frames are the
-decoder's own (yuv420p); FFmpeg converts to RGB for despill inside the graph, as the CLI does.
+``buffer → chromakey → despill → buffersink``, the chain ``ffmpeg -vf chromakey=…,despill=…`` runs
+(plus ``format=rgba`` when the alpha is read back for scoring; the speed benchmark leaves it out).
+The alpha comes from chromakey (despill only changes colour). Frames are the decoder's own
+(yuv420p); FFmpeg converts to RGB for despill inside the graph, as the CLI does.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ class ChromakeySettings(dict):
 
 
 def chromakey_graph(
-    template: av.VideoFrame, settings: dict, *, screen: str = "green", despill: bool = True, output_format: str = "rgba"
+    template: av.VideoFrame,
+    settings: dict,
+    *,
+    screen: str = "green",
+    despill: bool = True,
+    output_format: str | None = "rgba",
 ) -> Graph:
     """A configured graph keying frames shaped like ``template``."""
     graph = Graph()
@@ -37,7 +43,8 @@ def chromakey_graph(
     chain = [src, key]
     if despill:
         chain.append(graph.add("despill", f"type={screen}"))
-    chain.append(graph.add("format", output_format))
+    if output_format:  # None: despill's own output (argb), as `ffmpeg -vf chromakey,despill` hands on
+        chain.append(graph.add("format", output_format))
     chain.append(graph.add("buffersink"))
     graph.link_nodes(*chain).configure()
     return graph

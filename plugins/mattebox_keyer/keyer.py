@@ -54,7 +54,8 @@ _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze ov
 _NOISE_K = 3.0  # clip black at this many standard deviations of the screen's matte noise
 _NOISE_ROWS = 90  # rows of the sample grid for the screen's noise (thousands of screen samples)
 _NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
-_KMEANS_POINTS = 3000  # solid pixels sampled for the k-means
+_REFIT = 0.1  # only edge pixels fitting worse than a tenth of the tolerance try the solid colours
+_KMEANS_POINTS = 1500  # solid pixels sampled for the k-means
 _K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
 _PRESENCE = 0.02  # share of a solid colour around an edge pixel for it to be tried there
 _HYST_LOW = 0.5  # clip black, as a share of the full one, next to clearly foreground pixels
@@ -321,7 +322,16 @@ class Keyer:
         den = np.einsum("ij,ij->i", dvec, dvec)
         proj = np.einsum("ij,ij->i", v, dvec) / np.maximum(den, 1e-6)
         resid = v - proj[:, None] * dvec
-        proj, resid, den = _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den)
+        # where the blended foreground colour does not fit, try each nearby solid colour instead
+        vv = np.einsum("ij,ij->i", v, v)
+        misfit = np.einsum("ij,ij->i", resid, resid) > _REFIT * (self.settings.edge_tolerance**2 * vv + _NOISE_FLOOR)
+        if misfit.any():
+            idx = np.flatnonzero(misfit)
+            p2, r2_, d2 = _cluster_candidates(
+                lin_small, known, map_x[idx], map_y[idx], v[idx], bg[idx], proj[idx], resid[idx], den[idx]
+            )
+            proj, resid, den = proj.copy(), resid.copy(), den.copy()
+            proj[idx], resid[idx], den[idx] = p2, r2_, d2
         # accepted where the pixel lies on the screen–foreground line (within the tolerance, relative
         # to its distance from the screen, plus the noise floor that faint pixels cannot beat)
         tol = self.settings.edge_tolerance
@@ -386,20 +396,32 @@ def _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den)
     yy, xx = np.nonzero(solid)
     members[yy, xx, labels] = 1.0
     r = max(3, ws // _PRES_DIV) | 1
-    presence = np.stack([cv2.blur(members[..., j], (r, r)) for j in range(k)], axis=-1)
+    presence = cv2.blur(members, (r, r)).reshape(hs, ws, k)  # all colours in one pass
     gy = np.clip(np.rint(map_y), 0, hs - 1).astype(np.int64)
     gx = np.clip(np.rint(map_x), 0, ws - 1).astype(np.int64)
     near = presence[gy, gx] > _PRESENCE  # (n, k)
-    dvec = centres[None, :, :] - bg[:, None, :]  # (n, k, 3)
-    dj = np.einsum("nkc,nkc->nk", dvec, dvec)
-    pj = np.einsum("nc,nkc->nk", v, dvec) / np.maximum(dj, 1e-6)
-    rj = v[:, None, :] - pj[..., None] * dvec
-    r2 = np.einsum("nkc,nkc->nk", rj, rj)
-    r2 = np.where(near & (dj > 1e-3) & (pj > 0), r2, np.inf)
+    # projection of v = I − B on d = C − B for every centre C, by matrix products (no n×k×3 arrays):
+    # v·d = v·C − v·B, |d|² = |C|² − 2 B·C + |B|², residual² = |v|² − (v·d)² / |d|²
+    vb = np.einsum("ij,ij->i", v, bg)[:, None]
+    vd = v @ centres.T - vb
+    dd = (
+        np.einsum("ij,ij->i", centres, centres)[None, :]
+        - 2.0 * (bg @ centres.T)
+        + np.einsum("ij,ij->i", bg, bg)[:, None]
+    )
+    pj = vd / np.maximum(dd, 1e-6)
+    r2 = np.einsum("ij,ij->i", v, v)[:, None] - vd * pj
+    r2 = np.where(near & (dd > 1e-3) & (pj > 0), r2, np.inf)
     best = r2.argmin(1)
     rows = np.arange(len(best))
     better = r2[rows, best] < np.einsum("ij,ij->i", resid, resid)
-    proj = np.where(better, pj[rows, best], proj)
-    den = np.where(better, dj[rows, best], den)
-    resid = np.where(better[:, None], rj[rows, best], resid)
+    if better.any():
+        chosen = centres[best[better]] - bg[better]
+        p_best = pj[rows, best][better]
+        proj = proj.copy()
+        den = den.copy()
+        resid = resid.copy()
+        proj[better] = p_best
+        den[better] = dd[rows, best][better]
+        resid[better] = v[better] - p_best[:, None] * chosen
     return proj, resid, den
