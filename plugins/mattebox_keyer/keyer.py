@@ -54,6 +54,7 @@ _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze ov
 _NOISE_K = 3.0  # clip black at this many standard deviations of the screen's matte noise
 _NOISE_ROWS = 90  # rows of the sample grid for the screen's noise (thousands of screen samples)
 _NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
+_MIN_MISFITS = 64  # fewer misfitting edge pixels than this are not worth a k-means
 _REFIT = 0.1  # only edge pixels fitting worse than a tenth of the tolerance try the solid colours
 _KMEANS_POINTS = 1500  # solid pixels sampled for the k-means
 _K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
@@ -325,8 +326,8 @@ class Keyer:
         # where the blended foreground colour does not fit, try each nearby solid colour instead
         vv = np.einsum("ij,ij->i", v, v)
         misfit = np.einsum("ij,ij->i", resid, resid) > _REFIT * (self.settings.edge_tolerance**2 * vv + _NOISE_FLOOR)
-        if misfit.any():
-            idx = np.flatnonzero(misfit)
+        idx = np.flatnonzero(misfit)
+        if idx.size >= _MIN_MISFITS:
             p2, r2_, d2 = _cluster_candidates(
                 lin_small, known, map_x[idx], map_y[idx], v[idx], bg[idx], proj[idx], resid[idx], den[idx]
             )
