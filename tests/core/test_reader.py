@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from media_factory import make_clip, read_index
 
@@ -82,3 +83,18 @@ def test_odd_size(tmp_path):
     assert frames[0].rgb().shape == (97, 161, 3)
     y, cb, cr = frames[0].ycbcr420()
     assert y.shape == (97, 161) and cb.shape == (49, 81)
+
+
+@pytest.mark.parametrize("width,height", [(162, 98), (1366, 768), (160, 96), (161, 97)])
+def test_planes_of_every_even_and_odd_size(tmp_path, width, height):
+    clip = make_clip(str(tmp_path / "c.mkv"), frames=2, width=width, height=height, codec="ffv1", pix_fmt="yuv420p", container="matroska")
+    frame = next(iter(VideoReader(probe(clip))))
+    y, cb, cr = frame.ycbcr420()
+    assert y.shape == (height, width) and cb.shape == cr.shape == ((height + 1) // 2, (width + 1) // 2)
+    # untagged clips: BT.709 from 720 lines up, BT.601 below (swscale must be told which)
+    matrix = "ITU709" if frame.color.matrix == "bt709" else "ITU601"
+    assert frame.color.matrix == ("bt709" if height >= 720 else "bt601")
+    ref = frame.av_frame.reformat(format="rgb24", src_colorspace=matrix, dst_colorspace=matrix).to_ndarray()
+    assert frame.rgb().shape == ref.shape
+    assert np.abs(frame.rgb().astype(int) - ref.astype(int)).mean() < 3  # same picture as swscale's conversion
+    assert read_index(frame.rgb()) == 0

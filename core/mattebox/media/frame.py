@@ -52,21 +52,19 @@ class Frame:
         return self.av_frame.format.name in ("yuv420p", "yuvj420p")
 
     def ycbcr420(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The 8-bit Y', Cb, Cr planes (chroma at half width and height), converting other layouts."""
+        """The 8-bit Y', Cb, Cr planes (chroma at half width and height, rounded up), converting other layouts.
+
+        Read-only by contract: they may be views of the decoder's buffers.
+        """
         if self._planes is None:
             frame = self.av_frame
             if frame.format.name not in ("yuv420p", "yuvj420p"):
                 frame = frame.reformat(format="yuv420p")
             h, w = frame.height, frame.width
-            if h % 2 == 0 and w % 2 == 0:
-                buf = frame.to_ndarray()  # I420 layout: (h * 3 / 2, w), views into one copy
-                y = buf[:h]
-                cb = buf[h : h + h // 4].reshape(h // 2, w // 2)
-                cr = buf[h + h // 4 :].reshape(h // 2, w // 2)
-            else:  # odd sizes: read the planes one by one
-                y = _plane(frame, 0, w, h)
-                cw, ch = (w + 1) // 2, (h + 1) // 2
-                cb, cr = _plane(frame, 1, cw, ch), _plane(frame, 2, cw, ch)
+            cw, ch = (w + 1) // 2, (h + 1) // 2
+            # views into the decoder's own buffers (no copy; they keep the frame alive)
+            y = _plane(frame, 0, w, h)
+            cb, cr = _plane(frame, 1, cw, ch), _plane(frame, 2, cw, ch)
             self._planes = (y, cb, cr)
         return self._planes
 
@@ -93,9 +91,10 @@ class Frame:
 
 
 def _plane(frame: "av.VideoFrame", i: int, w: int, h: int) -> np.ndarray:
+    """Plane ``i`` as an (h, w) uint8 view; contiguous when the line has no padding."""
     plane = frame.planes[i]
-    arr = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)
-    return np.ascontiguousarray(arr[:h, :w])
+    arr = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[:h, :w]
+    return arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)
 
 
 def time_of(pts: int | None, time_base: Fraction | None, first_pts: int) -> float:
