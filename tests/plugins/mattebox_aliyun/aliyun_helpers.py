@@ -8,6 +8,10 @@ import requests
 
 from mattebox_aliyun.signing import hex_sha256, new_nonce, rpc_signature, utc_timestamp, v3_authorization
 
+# the emulator account every test uses (the secret must never show up in logs, errors or files)
+ACCESS_KEY_ID = "LTAI5tTestKeyId"
+ACCESS_KEY_SECRET = "test-secret-do-not-log-0123456789"
+
 
 def call_v1(url: str, action: str, params: dict, key_id: str, secret: str, *, method: str = "POST", version: str = "2020-03-20",
             fmt: str = "JSON", nonce: str | None = None, timestamp: str | None = None, sign_secret: str | None = None) -> requests.Response:

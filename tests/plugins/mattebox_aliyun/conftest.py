@@ -12,8 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # aliyun_helpers
 
-ACCESS_KEY_ID = "LTAI5tTestKeyId"
-ACCESS_KEY_SECRET = "test-secret-do-not-log-0123456789"
+from aliyun_helpers import ACCESS_KEY_ID, ACCESS_KEY_SECRET  # noqa: F401
 
 
 @pytest.fixture(scope="session")

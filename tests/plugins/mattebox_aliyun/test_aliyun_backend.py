@@ -8,7 +8,7 @@ import av
 import numpy as np
 import pytest
 from aliyun_helpers import LumaEngine, read_matte_indices
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from aliyun_helpers import ACCESS_KEY_ID, ACCESS_KEY_SECRET
 from media_factory import make_clip
 
 from mattebox import api

@@ -9,7 +9,7 @@ import socket
 
 import pytest
 from aliyun_helpers import upload
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from aliyun_helpers import ACCESS_KEY_ID, ACCESS_KEY_SECRET
 
 from mattebox.errors import MatteboxError
 from mattebox_aliyun.client import UNCERTAIN, RetryPolicy, RpcClient

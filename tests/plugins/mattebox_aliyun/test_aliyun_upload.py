@@ -8,7 +8,7 @@ import os
 import shutil
 
 import pytest
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from aliyun_helpers import ACCESS_KEY_ID, ACCESS_KEY_SECRET
 
 from mattebox.errors import MatteboxError
 from mattebox_aliyun.client import RetryPolicy, RpcClient

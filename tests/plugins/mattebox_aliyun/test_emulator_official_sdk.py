@@ -15,7 +15,7 @@ from alibabacloud_tea_util import models as util_models
 from alibabacloud_videoseg20200320 import models
 from alibabacloud_videoseg20200320.client import Client
 from aliyun_helpers import upload
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from aliyun_helpers import ACCESS_KEY_ID, ACCESS_KEY_SECRET
 
 
 def _sdk(emulator, **config) -> Client:

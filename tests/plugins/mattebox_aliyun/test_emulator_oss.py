@@ -13,7 +13,7 @@ import time
 import oss2
 import pytest
 import requests
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from aliyun_helpers import ACCESS_KEY_ID, ACCESS_KEY_SECRET
 
 
 def _post_form(emu, fields: dict, data: bytes, bucket="viapi-customer-temp"):

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from aliyun_helpers import call_v1, call_v3, upload
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from aliyun_helpers import ACCESS_KEY_ID, ACCESS_KEY_SECRET
 
 from mattebox_aliyun.signing import utc_timestamp
 

@@ -7,7 +7,7 @@ import av
 import cv2
 import numpy as np
 import pytest
-from conftest import key_clip, mad
+from keyer_helpers import key_clip, mad
 from mattebox.media.color import ColorInfo
 from mattebox.media.frame import Frame
 from mattebox_keyer.settings import KeyerSettings

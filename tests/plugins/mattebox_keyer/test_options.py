@@ -7,7 +7,7 @@ import av
 import cv2
 import numpy as np
 import pytest
-from conftest import key_clip
+from keyer_helpers import key_clip
 from mattebox.errors import MatteboxError
 from mattebox.runner import resolve_options
 from mattebox.tasks import Task
