@@ -7,13 +7,16 @@ Per frame, at chroma resolution (where 4:2:0 colour lives):
 2. Colour difference ``d`` (the screen channel minus the others); the screen's own ``d`` per pixel
    comes from a clean plate estimated at an eighth of the size (:mod:`.screen`), so uneven lighting
    does not leak into the matte; ``α = 1 − d / d_screen``.
-3. Solid regions (thicker than the core size, above the core threshold) are clipped to opaque:
-   greenish clothing stays solid while thin or soft structures keep their values.
+3. From here on only the boxes around the objects are worked on (:func:`.regions.seeded_boxes`:
+   blobs above the clip black holding a clearly foreground pixel); the rest is screen.
+   Solid regions (thicker than the core size, above the core threshold) are clipped to opaque
+   (:mod:`.solid`): greenish clothing stays solid while thin or soft structures keep their values.
 4. In the soft band around them, the foreground colour is estimated from the nearby solid pixels
    and the matting equation ``I = αF + (1−α)B`` is solved by projection where the pixel really is
-   such a mix (the colour difference alone over-keys warm colours and under-keys spill).
-5. Clip black from the screen's measured noise, then :mod:`.upsample` restores full-resolution
-   detail from the luma plane; despill works on the chroma planes (:mod:`.foreground`).
+   such a mix (:mod:`.refine`; the colour difference alone over-keys warm colours and under-keys spill).
+5. Clip black from the screen's measured noise, with hysteresis; specks of noise away from any
+   object go. Then :mod:`.upsample` restores full-resolution detail from the luma plane; despill
+   works on the chroma planes (:mod:`.foreground`), both only in the objects' boxes.
 """
 
 from __future__ import annotations
@@ -28,10 +31,11 @@ from mattebox.matte.refine import choke, feather
 from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
 
 from .foreground import despilled_rgb
-from .regions import object_boxes
-from .sampling import sample_bilinear
-from .screen import detect_screen, push_pull, screen_difference, screen_plate
+from .refine import refine_band
+from .regions import Box, object_boxes, seeded_boxes
+from .screen import detect_screen, screen_difference, screen_plate
 from .settings import KeyerSettings
+from .solid import clip_solid, core_margin
 from .upsample import upsample_matte
 
 __all__ = ["HalfMatte", "Keyer", "srgb_to_linear_lut"]
@@ -53,16 +57,8 @@ _LUT_ENCODED = (np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
 _MIN_CLIP_BLACK = 0.03  # below this, the codec's own ringing shows as a haze over the screen
 _NOISE_K = 3.0  # clip black at this many standard deviations of the screen's matte noise
 _NOISE_ROWS = 90  # rows of the sample grid for the screen's noise (thousands of screen samples)
-_NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
-_MIN_MISFITS = 64  # fewer misfitting edge pixels than this are not worth a k-means
-_REFIT = 0.1  # only edge pixels fitting worse than a tenth of the tolerance try the solid colours
-_KMEANS_POINTS = 1500  # solid pixels sampled for the k-means
-_K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
-_PRESENCE = 0.02  # share of a solid colour around an edge pixel for it to be tried there
 _HYST_LOW = 0.5  # clip black, as a share of the full one, next to clearly foreground pixels
 _HYST_STRONG = 2.0  # 'clearly foreground': above this many times the clip black
-_PRES_DIV = 8  # neighbourhood for that share: an eighth of the frame's width
-_HOLE_LEVEL = 0.2  # matte level above which a hole enclosed by solid foreground is foreground, not screen
 _KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
 _SHRINK_FROM = 270  # chroma rows from which the core keeps one pixel off the solid outline
 _HUE_TOLERANCE = 0.15  # chromaticity distance (L1) from a given screen colour still counted as screen
@@ -76,6 +72,7 @@ class HalfMatte:
     luma_half: np.ndarray  # uint8 (h, w)
     rgb_half: np.ndarray  # uint8 (h, w, 3) R'G'B' at chroma resolution
     screen: str
+    boxes: list[Box] | None = None  # boxes holding every non-zero pixel of ``alpha`` (None: not known)
 
 
 @dataclass
@@ -154,14 +151,17 @@ class Keyer:
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Full-resolution matte from ``alpha_half`` (the estimate, possibly smoothed), and the foreground."""
         s = self.settings
-        alpha = upsample_matte(alpha_half, y, half.luma_half, s.upsample)
+        boxes = half.boxes if alpha_half is half.alpha else None  # smoothing in time may spread the matte
+        if boxes is None:
+            boxes = object_boxes(cv2.compare(alpha_half, 0.0, cv2.CMP_GT))
+        alpha = upsample_matte(alpha_half, y, half.luma_half, s.upsample, boxes=boxes)
         if s.choke:
             alpha = choke(alpha, s.choke)
         if s.feather:
             alpha = feather(alpha, s.feather)
         regions = None  # the colour matters only where the matte is above 0 (a grown matte: everywhere)
         if not (s.choke < 0 or s.feather > 0):
-            regions = object_boxes(cv2.compare(alpha_half, 0.0, cv2.CMP_GT))
+            regions = boxes
         fg = despilled_rgb(
             y,
             cb,
@@ -203,21 +203,51 @@ class Keyer:
         alpha_cd = cv2.divide(d, d_screen)
         cv2.subtract(1.0, alpha_cd, dst=alpha_cd)
         clip_black = self._clip_black(alpha_cd, mask)
-        alpha, core, solid_small = self._solid(alpha_cd, lin_small.shape[:2])
-        if s.edge_refine and solid_small is not None:
-            self._refine_band(alpha, alpha_cd, core, lin, lin_small, plate, solid_small, clip_black, screen)
-        if clip_black > 0:
-            # hysteresis: faint values next to clearly foreground ones (a strand of hair fading out)
-            # get a lower clip; isolated ones (noise on the screen) do not
-            strong = cv2.compare(alpha, clip_black * _HYST_STRONG, cv2.CMP_GT)
-            near = cv2.dilate(strong, np.ones((3, 3), np.uint8)).astype(bool)
-            low = clip_black * _HYST_LOW
-            soft_clip = (alpha - low) * (1.0 / (1.0 - low))
-            cv2.subtract(alpha, clip_black, dst=alpha)
-            cv2.multiply(alpha, 1.0 / (1.0 - clip_black), dst=alpha)
-            np.copyto(alpha, soft_clip, where=near)
+        # everything from here on happens in the boxes around the objects; the rest is screen (0)
+        radius = self._core_radius(h2)
+        boxes = self._object_boxes(alpha_cd, clip_black, radius)
+        alpha = np.zeros_like(alpha_cd)
+        inner = np.zeros(alpha_cd.shape, np.uint8)
+        cores = []
+        for y0, y1, x0, x1 in boxes:
+            core, inner_box = clip_solid(
+                alpha_cd[y0:y1, x0:x1],
+                alpha[y0:y1, x0:x1],
+                radius=radius,
+                threshold=s.core_threshold,
+                clip_white=s.clip_white,
+                shrink=h2 >= _SHRINK_FROM,
+            )
+            inner[y0:y1, x0:x1] = inner_box
+            cores.append(core)
+        if s.edge_refine:
+            self._refine(alpha, alpha_cd, boxes, cores, inner, lin, lin_small, plate, clip_black)
+        if clip_black <= 0:
+            np.clip(alpha, 0.0, 1.0, out=alpha)
+            return HalfMatte(alpha=alpha, luma_half=luma_half, rgb_half=rgb_half, screen=screen)
+        strong = np.zeros(alpha.shape, np.uint8)
+        for y0, y1, x0, x1 in boxes:
+            self._clip(alpha[y0:y1, x0:x1], clip_black, strong[y0:y1, x0:x1])
+        # what is left of the noise inside the boxes, away from anything clearly foreground, goes too
+        boxes = seeded_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT), strong)
+        alpha = _only_in(alpha, boxes)
+        return HalfMatte(alpha=alpha, luma_half=luma_half, rgb_half=rgb_half, screen=screen, boxes=boxes)
+
+    @staticmethod
+    def _clip(alpha: np.ndarray, clip_black: float, strong: np.ndarray) -> None:
+        """Clip black with hysteresis and clip to 0..1 (in place); mark the clearly foreground pixels in ``strong``.
+
+        Faint values next to clearly foreground ones (a strand of hair fading out) get a lower clip;
+        isolated ones (noise on the screen) do not.
+        """
+        cv2.compare(alpha, clip_black * _HYST_STRONG, cv2.CMP_GT, dst=strong)
+        near = cv2.dilate(strong, np.ones((3, 3), np.uint8)).astype(bool)
+        low = clip_black * _HYST_LOW
+        soft_clip = (alpha - low) * (1.0 / (1.0 - low))
+        cv2.subtract(alpha, clip_black, dst=alpha)
+        cv2.multiply(alpha, 1.0 / (1.0 - clip_black), dst=alpha)
+        np.copyto(alpha, soft_clip, where=near)
         np.clip(alpha, 0.0, 1.0, out=alpha)
-        return HalfMatte(alpha=alpha, luma_half=luma_half, rgb_half=rgb_half, screen=screen)
 
     def _clip_black(self, alpha_cd: np.ndarray, mask_small: np.ndarray) -> float:
         s, st = self.settings, self._state
@@ -246,108 +276,71 @@ class Keyer:
             return max(1, int(round(size / 2.0)))  # given in full-resolution pixels
         return max(2, int(round(3.0 * h2 / 360.0)))
 
-    def _solid(
-        self, alpha_cd: np.ndarray, small_shape: tuple[int, int]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Clip solid regions (thicker than the core size, above the core threshold) to opaque.
+    def _object_boxes(self, alpha_cd: np.ndarray, clip_black: float, radius: int) -> list[Box]:
+        """Boxes around the objects: blobs above the clip black that hold a clearly foreground pixel.
 
-        :returns: the matte, the solid-core weight (0..1) and the core's coverage of the plate grid
-            (``None`` when nothing is solid).
+        Screen noise just above the clip black, far from any object, is left out (it stays 0).
         """
-        s = self.settings
         h2, w2 = alpha_cd.shape
-        r = self._core_radius(h2)
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-        solid = cv2.compare(alpha_cd, s.core_threshold, cv2.CMP_GT) // 255
-        opened = cv2.dilate(cv2.erode(solid, kernel), kernel)
-        opened = cv2.erode(cv2.dilate(opened, kernel), kernel)  # close pockets narrower than the core
-        # holes inside the solid core that are not screen (a dull patch of a greenish shirt) are solid too
-        outside = cv2.copyMakeBorder(1 - opened, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
-        cv2.floodFill(outside, None, (0, 0), 2, flags=4)
-        opened[(outside[1:-1, 1:-1] == 1) & (alpha_cd > _HOLE_LEVEL)] = 1
-        alpha = alpha_cd.copy()
-        # one pixel in from the solid outline: the outline itself is left to the edge refinement
-        inner = cv2.erode(opened, np.ones((3, 3), np.uint8)) if h2 >= _SHRINK_FROM else opened
-        bx, by, bw, bh = cv2.boundingRect(inner)
-        if bw == 0 or bh == 0:
-            return alpha, np.zeros_like(alpha_cd), None
-        core = cv2.GaussianBlur(inner * np.uint8(255), (5, 5), 1.0).astype(np.float32)
-        core *= 1.0 / 255.0
-        y0, y1 = max(0, by - 4), min(h2, by + bh + 4)
-        x0, x1 = max(0, bx - 4), min(w2, bx + bw + 4)
-        a, c = alpha[y0:y1, x0:x1], core[y0:y1, x0:x1]
-        clipped = cv2.multiply(a, 1.0 / max(s.clip_white, 1e-3))
-        if s.clip_white < 1.0:  # deep inside the core anything that is not screen is solid (a logo's edge)
-            clipped[(c >= 0.999) & (a > _HOLE_LEVEL)] = 1.0
-        np.minimum(clipped, 1.0, out=clipped)
-        clipped -= a
-        clipped *= c
-        a += clipped
-        hs, ws = small_shape
-        solid_small = cv2.resize(inner.astype(np.float32), (ws, hs), interpolation=cv2.INTER_AREA)
-        return alpha, core, solid_small
+        if clip_black <= 0:  # nothing is screen noise: the whole frame
+            return [(0, h2, 0, w2)]
+        s = self.settings
+        mask = cv2.compare(alpha_cd, min(clip_black, s.core_threshold), cv2.CMP_GT)
+        seeds = cv2.compare(alpha_cd, min(_HYST_STRONG * clip_black, s.core_threshold), cv2.CMP_GT)
+        return seeded_boxes(mask, seeds, margin=core_margin(radius))
 
-    def _refine_band(
+    def _refine(
         self,
         alpha: np.ndarray,
         alpha_cd: np.ndarray,
-        core: np.ndarray,
+        boxes: list[Box],
+        cores: list[np.ndarray],
+        inner: np.ndarray,
         lin: np.ndarray,
         lin_small: np.ndarray,
-        plate_small: np.ndarray,
-        solid_small: np.ndarray,
+        plate: np.ndarray,
         clip_black: float,
-        screen: str,
     ) -> None:
-        """Solve ``I = αF + (1−α)B`` in the soft band, with F from nearby solid pixels (in place)."""
-        known = (solid_small > _KNOWN).astype(np.float32)
+        """Edge refinement (:func:`.refine.refine_band`) of the soft band around the solid core, in place."""
+        hs, ws = lin_small.shape[:2]
+        inner_small = cv2.resize(inner * np.uint8(255), (ws, hs), interpolation=cv2.INTER_AREA)
+        known = (inner_small > _KNOWN * 255).astype(np.float32)
         if not known.any():
             return
-        band = cv2.compare(alpha_cd, max(clip_black, 0.01), cv2.CMP_GT)
-        band &= cv2.compare(core, 0.99, cv2.CMP_LT)
-        points = cv2.findNonZero(band)
-        if points is None:
+        xs, ys, core_at = [], [], []
+        for (y0, y1, x0, x1), core in zip(boxes, cores):
+            band = cv2.compare(alpha_cd[y0:y1, x0:x1], max(clip_black, 0.01), cv2.CMP_GT)
+            band &= cv2.compare(core, 0.99, cv2.CMP_LT)
+            points = cv2.findNonZero(band)
+            if points is None:
+                continue
+            points = points.reshape(-1, 2)
+            px, py = points[:, 0], points[:, 1]
+            core_at.append(core[py, px])
+            xs.append(px + x0)
+            ys.append(py + y0)
+        if not xs:
             return
-        points = points.reshape(-1, 2)
-        xs, ys = points[:, 0], points[:, 1]
-        h2, w2 = alpha.shape
-        hs, ws = plate_small.shape[:2]
-        fg_small = push_pull(lin_small, known)
-        # sample both plates at the band pixels (bilinear, centre-aligned)
-        map_x = (xs.astype(np.float32) + 0.5) * (ws / w2) - 0.5
-        map_y = (ys.astype(np.float32) + 0.5) * (hs / h2) - 0.5
-        fg = sample_bilinear(fg_small, map_x, map_y)
-        bg = sample_bilinear(plate_small, map_x, map_y)
-        v = lin[ys, xs] - bg
-        dvec = fg - bg
-        den = np.einsum("ij,ij->i", dvec, dvec)
-        proj = np.einsum("ij,ij->i", v, dvec) / np.maximum(den, 1e-6)
-        resid = v - proj[:, None] * dvec
-        # where the blended foreground colour does not fit, try each nearby solid colour instead
-        vv = np.einsum("ij,ij->i", v, v)
-        misfit = np.einsum("ij,ij->i", resid, resid) > _REFIT * (self.settings.edge_tolerance**2 * vv + _NOISE_FLOOR)
-        idx = np.flatnonzero(misfit)
-        if idx.size >= _MIN_MISFITS:
-            p2, r2_, d2 = _cluster_candidates(
-                lin_small, known, map_x[idx], map_y[idx], v[idx], bg[idx], proj[idx], resid[idx], den[idx]
-            )
-            proj, resid, den = proj.copy(), resid.copy(), den.copy()
-            proj[idx], resid[idx], den[idx] = p2, r2_, d2
-        # accepted where the pixel lies on the screen–foreground line (within the tolerance, relative
-        # to its distance from the screen, plus the noise floor that faint pixels cannot beat)
-        tol = self.settings.edge_tolerance
-        scale = tol * tol * np.einsum("ij,ij->i", v, v) + _NOISE_FLOOR
-        weight = np.exp(-np.einsum("ij,ij->i", resid, resid) / scale) * (den > 1e-3)
-        current = alpha[ys, xs]
-        target = current + weight * (proj - current)
-        # near-opaque edge pixels of a textured object (its colour varies about the solid colour
-        # found): opaque, through a knee from (white − 0.15) to the edge white level
-        white = self.settings.edge_white
-        if white < 1.0:
-            lo = max(0.0, white - 0.15)
-            knee = lo + (target - lo) * ((1.0 - lo) / max(white - lo, 1e-6))
-            target = np.where(target > lo, np.minimum(np.maximum(knee, target), np.maximum(target, 1.0)), target)
-        alpha[ys, xs] = current + (1.0 - core[ys, xs]) * (target - current)
+        refine_band(
+            alpha,
+            np.concatenate(xs),
+            np.concatenate(ys),
+            np.concatenate(core_at),
+            lin,
+            lin_small,
+            plate,
+            known,
+            tolerance=self.settings.edge_tolerance,
+            edge_white=self.settings.edge_white,
+        )
+
+
+def _only_in(alpha: np.ndarray, boxes: list[Box]) -> np.ndarray:
+    """``alpha`` with every pixel outside ``boxes`` set to 0."""
+    out = np.zeros_like(alpha)
+    for y0, y1, x0, x1 in boxes:
+        out[y0:y1, x0:x1] = alpha[y0:y1, x0:x1]
+    return out
 
 
 def detect_screen_colour(lin_small: np.ndarray, screen: str) -> np.ndarray:
@@ -356,73 +349,3 @@ def detect_screen_colour(lin_small: np.ndarray, screen: str) -> np.ndarray:
     mask = d > 0.5 * max(float(np.percentile(d, 95)), 1e-4)
     pixels = lin_small[mask] if mask.any() else lin_small.reshape(-1, 3)
     return np.median(pixels, axis=0).astype(np.float32)
-
-
-def _kmeans(points: np.ndarray, k: int, iterations: int = 6) -> tuple[np.ndarray, np.ndarray]:
-    """Deterministic k-means (farthest-point start): (centres k×3, labels)."""
-    p2 = np.einsum("ij,ij->i", points, points)
-    first = int(np.argmax(np.einsum("ij,ij->i", points - points.mean(0), points - points.mean(0))))
-    centres = [first]
-    dist = p2 - 2.0 * points @ points[first] + p2[first]
-    for _ in range(1, k):
-        nxt = int(np.argmax(dist))
-        centres.append(nxt)
-        dist = np.minimum(dist, p2 - 2.0 * points @ points[nxt] + p2[nxt])
-    c = points[centres].copy()
-    labels = np.zeros(len(points), np.int64)
-    for _ in range(iterations):
-        d = p2[:, None] - 2.0 * points @ c.T + np.einsum("ij,ij->i", c, c)[None, :]
-        labels = d.argmin(1)
-        counts = np.bincount(labels, minlength=k).astype(np.float32)
-        sums = np.stack([np.bincount(labels, weights=points[:, ch], minlength=k) for ch in range(3)], axis=1)
-        filled = counts > 0
-        c[filled] = (sums[filled] / counts[filled, None]).astype(np.float32)
-    return c, labels
-
-
-def _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den):
-    """Also try each nearby solid colour (k-means of the core's colours) as F; keep the best-fitting one."""
-    hs, ws = known.shape
-    solid = known > 0
-    core_px = lin_small[solid].astype(np.float32)
-    k = min(_K, len(core_px) // 8)
-    if k < 2:
-        return proj, resid, den
-    step = max(1, len(core_px) // _KMEANS_POINTS)
-    centres, _ = _kmeans(core_px[::step], k)
-    # every solid pixel to its nearest centre, and each colour's share around every plate pixel
-    d = np.einsum("ij,ij->i", core_px, core_px)[:, None] - 2.0 * core_px @ centres.T
-    labels = (d + np.einsum("ij,ij->i", centres, centres)[None, :]).argmin(1)
-    members = np.zeros((hs, ws, k), np.float32)
-    yy, xx = np.nonzero(solid)
-    members[yy, xx, labels] = 1.0
-    r = max(3, ws // _PRES_DIV) | 1
-    presence = cv2.blur(members, (r, r)).reshape(hs, ws, k)  # all colours in one pass
-    gy = np.clip(np.rint(map_y), 0, hs - 1).astype(np.int64)
-    gx = np.clip(np.rint(map_x), 0, ws - 1).astype(np.int64)
-    near = presence[gy, gx] > _PRESENCE  # (n, k)
-    # projection of v = I − B on d = C − B for every centre C, by matrix products (no n×k×3 arrays):
-    # v·d = v·C − v·B, |d|² = |C|² − 2 B·C + |B|², residual² = |v|² − (v·d)² / |d|²
-    vb = np.einsum("ij,ij->i", v, bg)[:, None]
-    vd = v @ centres.T - vb
-    dd = (
-        np.einsum("ij,ij->i", centres, centres)[None, :]
-        - 2.0 * (bg @ centres.T)
-        + np.einsum("ij,ij->i", bg, bg)[:, None]
-    )
-    pj = vd / np.maximum(dd, 1e-6)
-    r2 = np.einsum("ij,ij->i", v, v)[:, None] - vd * pj
-    r2 = np.where(near & (dd > 1e-3) & (pj > 0), r2, np.inf)
-    best = r2.argmin(1)
-    rows = np.arange(len(best))
-    better = r2[rows, best] < np.einsum("ij,ij->i", resid, resid)
-    if better.any():
-        chosen = centres[best[better]] - bg[better]
-        p_best = pj[rows, best][better]
-        proj = proj.copy()
-        den = den.copy()
-        resid = resid.copy()
-        proj[better] = p_best
-        den[better] = dd[rows, best][better]
-        resid[better] = v[better] - p_best[:, None] * chosen
-    return proj, resid, den

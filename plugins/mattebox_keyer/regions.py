@@ -2,7 +2,9 @@
 
 A ball crossing the frame far from the actor would stretch a single bounding box over most of the
 frame; boxes found per connected blob (on a coarse grid, cheap) keep the full-resolution work to
-the pixels that can be non-zero.
+the pixels that can be non-zero. :func:`seeded_boxes` keeps only the blobs holding a clearly
+foreground pixel: the specks of screen noise just above the clip level (scattered over the whole
+screen, they would otherwise widen the work to the frame) are left out.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["Box", "object_boxes"]
+__all__ = ["Box", "object_boxes", "seeded_boxes"]
 
 Box = tuple[int, int, int, int]  # y0, y1, x0, x1 (end exclusive)
 
@@ -18,11 +20,8 @@ _CELL = 8  # grid cell, in matte pixels
 _MAX_BOXES = 12  # beyond this many blobs, one box around all of them
 
 
-def object_boxes(mask: np.ndarray, margin: int = 2) -> list[Box]:
-    """Boxes (in ``mask``'s pixels) covering every non-zero pixel of ``mask`` (uint8), one per blob.
-
-    :param margin: pixels added around each box (for filters that look at neighbours).
-    """
+def _grid(mask: np.ndarray) -> np.ndarray:
+    """Cells of the coarse grid holding a non-zero pixel of ``mask`` (bool, ceil(h/8)×ceil(w/8))."""
     h, w = mask.shape
     gh, gw = -(-h // _CELL), -(-w // _CELL)
     padded = (
@@ -30,18 +29,77 @@ def object_boxes(mask: np.ndarray, margin: int = 2) -> list[Box]:
         if (gh * _CELL, gw * _CELL) == (h, w)
         else cv2.copyMakeBorder(mask, 0, gh * _CELL - h, 0, gw * _CELL - w, cv2.BORDER_CONSTANT, value=0)
     )
-    occupied = cv2.resize(padded, (gw, gh), interpolation=cv2.INTER_AREA) > 0
+    return cv2.resize(padded, (gw, gh), interpolation=cv2.INTER_AREA) > 0
+
+
+def _boxes(occupied: np.ndarray, shape: tuple[int, int], margin: int, seeds: np.ndarray | None) -> list[Box]:
+    """Boxes of the 8-connected blobs of ``occupied`` cells, each grown by a cell and ``margin`` pixels.
+
+    Without ``seeds`` the cells are grown before the blobs are found (blobs a cell apart are one);
+    with them, the blobs of the cells themselves that hold a seed cell (scattered noise does not
+    link up into one blob over the frame).
+    """
+    h, w = shape
     if not occupied.any():
         return []
-    occupied = cv2.dilate(occupied.astype(np.uint8), np.ones((3, 3), np.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(occupied, connectivity=8)
+    grow = 1
+    if seeds is None:
+        occupied = cv2.dilate(occupied.astype(np.uint8), np.ones((3, 3), np.uint8))
+        grow = 0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(occupied.astype(np.uint8), connectivity=8)
     blobs = stats[1:count]
+    if seeds is not None:
+        blobs = stats[np.unique(labels[seeds & (labels > 0)])]
+        if len(blobs) == 0:
+            return []
     if len(blobs) > _MAX_BOXES:
-        x, y, bw, bh = cv2.boundingRect(occupied)
-        blobs = np.array([[x, y, bw, bh, 0]])
+        xs, ys = blobs[:, 0], blobs[:, 1]
+        x0, y0 = int(xs.min()), int(ys.min())
+        blobs = np.array([[x0, y0, int((xs + blobs[:, 2]).max()) - x0, int((ys + blobs[:, 3]).max()) - y0, 0]])
     boxes = []
     for x, y, bw, bh, _ in blobs:
-        y0, y1 = max(0, y * _CELL - margin), min(h, (y + bh) * _CELL + margin)
-        x0, x1 = max(0, x * _CELL - margin), min(w, (x + bw) * _CELL + margin)
+        y0, y1 = max(0, (y - grow) * _CELL - margin), min(h, (y + bh + grow) * _CELL + margin)
+        x0, x1 = max(0, (x - grow) * _CELL - margin), min(w, (x + bw + grow) * _CELL + margin)
         boxes.append((int(y0), int(y1), int(x0), int(x1)))
+    return boxes
+
+
+def object_boxes(mask: np.ndarray, margin: int = 2) -> list[Box]:
+    """Boxes (in ``mask``'s pixels) covering every non-zero pixel of ``mask`` (uint8), one per blob.
+
+    :param margin: pixels added around each box (for filters that look at neighbours).
+    """
+    return _boxes(_grid(mask), mask.shape, margin, None)
+
+
+def seeded_boxes(mask: np.ndarray, seeds: np.ndarray, margin: int = 2) -> list[Box]:
+    """Boxes around the blobs of ``mask`` (uint8) that hold a non-zero pixel of ``seeds``, without overlaps.
+
+    Blobs are found on the coarse grid; a blob of ``mask`` that holds no seed (noise) gets no box.
+
+    Overlapping boxes are merged, so that work done box by box (a flood fill, a filter) sees each
+    pixel once and every box is surrounded by pixels of no blob.
+
+    :param seeds: uint8, non-zero where a pixel clearly belongs to an object (a subset of ``mask``).
+    :param margin: pixels added around each box.
+    """
+    return merge_overlapping(_boxes(_grid(mask), mask.shape, margin, _grid(seeds)))
+
+
+def merge_overlapping(boxes: list[Box]) -> list[Box]:
+    """``boxes`` with every overlapping pair replaced by their union, until none overlap."""
+    boxes = list(boxes)
+    merged = True
+    while merged and len(boxes) > 1:
+        merged = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]:
+                    boxes[i] = (min(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), max(a[3], b[3]))
+                    del boxes[j]
+                    merged = True
+                    break
+            if merged:
+                break
     return boxes

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 from mattebox.matte.guided import guided_upsample
 
-from .regions import object_boxes
+from .regions import Box, object_boxes
 from .sampling import sample_bilinear
 
 __all__ = ["upsample_matte"]
@@ -42,13 +42,22 @@ def _slope(a: np.ndarray, g_half: np.ndarray) -> np.ndarray:
     return slope
 
 
-def upsample_matte(alpha: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, method: str = "detail") -> np.ndarray:
+def upsample_matte(
+    alpha: np.ndarray,
+    luma: np.ndarray,
+    luma_half: np.ndarray,
+    method: str = "detail",
+    *,
+    boxes: list[Box] | None = None,
+) -> np.ndarray:
     """The full-resolution matte (float32, luma's shape) from ``alpha`` at chroma resolution.
 
     :param alpha: float32 (h, w) in 0..1 at chroma resolution.
     :param luma: uint8 (H, W) full-resolution luma plane.
     :param luma_half: uint8 (h, w) the luma averaged down to ``alpha``'s size.
     :param method: ``detail`` (luma detail transfer), ``guided`` (fast guided filter) or ``bilinear``.
+    :param boxes: boxes (at ``alpha``'s resolution, with a pixel of margin) holding every non-zero
+        pixel of ``alpha``; found here when not given.
     """
     big_h, big_w = luma.shape
     h, w = alpha.shape
@@ -61,7 +70,9 @@ def upsample_matte(alpha: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, m
     if method not in ("detail", "bilinear"):
         raise ValueError(f"unknown upsampling {method!r}")
     out = np.zeros((big_h, big_w), np.float32)
-    for y0, y1, x0, x1 in object_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT)):  # the matte is 0 elsewhere
+    if boxes is None:
+        boxes = object_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT))
+    for y0, y1, x0, x1 in boxes:  # the matte is 0 elsewhere
         a = np.ascontiguousarray(alpha[y0:y1, x0:x1])
         out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1] = cv2.resize(
             a, (2 * (x1 - x0), 2 * (y1 - y0)), interpolation=cv2.INTER_LINEAR

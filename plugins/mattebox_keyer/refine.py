@@ -1,0 +1,158 @@
+"""Edge refinement: solve the matting equation ``I = αF + (1−α)B`` at the soft pixels around the solid core.
+
+The colour difference alone over-keys warm colours and under-keys spill. Around the solid core the
+foreground colour ``F`` is estimated from the nearby solid pixels (their colours pushed-pulled over
+the plate grid), the screen colour ``B`` is the clean plate, and α is the projection of ``I − B``
+on ``F − B`` wherever the pixel really lies on that line. Where the blended foreground colour does
+not fit (a scarf over a shirt, hair over skin), each nearby solid colour (a k-means of the core's
+colours) is tried instead and the best-fitting one is kept. Everything works on point lists: the
+soft band is a small share of the frame.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .sampling import sample_bilinear
+from .screen import push_pull
+
+__all__ = ["refine_band"]
+
+_NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
+_MIN_MISFITS = 64  # fewer misfitting edge pixels than this are not worth a k-means
+_REFIT = 0.1  # only edge pixels fitting worse than a tenth of the tolerance try the solid colours
+_KMEANS_POINTS = 1500  # solid pixels sampled for the k-means
+_K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
+_PRESENCE = 0.02  # share of a solid colour around an edge pixel for it to be tried there
+_PRES_DIV = 8  # neighbourhood for that share: an eighth of the frame's width
+
+
+def refine_band(
+    alpha: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    core_at: np.ndarray,
+    lin: np.ndarray,
+    lin_small: np.ndarray,
+    plate_small: np.ndarray,
+    known: np.ndarray,
+    *,
+    tolerance: float,
+    edge_white: float,
+) -> None:
+    """Solve ``I = αF + (1−α)B`` at the band pixels ``(xs, ys)`` of ``alpha`` (in place).
+
+    :param core_at: the solid-core weight (0..1) at those pixels: the core keeps its value.
+    :param lin: the frame in linear light at the matte's resolution.
+    :param lin_small: the same on the plate grid; ``plate_small`` the clean plate there.
+    :param known: float32 0/1 on the plate grid: cells wholly inside the solid core.
+    :param tolerance: how closely a pixel must lie on the screen–foreground line (``edge_tolerance``).
+    :param edge_white: matte level at which edge pixels go opaque through a knee (1: off).
+    """
+    h2, w2 = alpha.shape
+    hs, ws = plate_small.shape[:2]
+    fg_small = push_pull(lin_small, known)
+    # sample both plates at the band pixels (bilinear, centre-aligned)
+    map_x = (xs.astype(np.float32) + 0.5) * (ws / w2) - 0.5
+    map_y = (ys.astype(np.float32) + 0.5) * (hs / h2) - 0.5
+    fg = sample_bilinear(fg_small, map_x, map_y)
+    bg = sample_bilinear(plate_small, map_x, map_y)
+    v = lin[ys, xs] - bg
+    dvec = fg - bg
+    den = np.einsum("ij,ij->i", dvec, dvec)
+    proj = np.einsum("ij,ij->i", v, dvec) / np.maximum(den, 1e-6)
+    resid = v - proj[:, None] * dvec
+    # where the blended foreground colour does not fit, try each nearby solid colour instead
+    vv = np.einsum("ij,ij->i", v, v)
+    misfit = np.einsum("ij,ij->i", resid, resid) > _REFIT * (tolerance**2 * vv + _NOISE_FLOOR)
+    idx = np.flatnonzero(misfit)
+    if idx.size >= _MIN_MISFITS:
+        p2, r2_, d2 = _cluster_candidates(
+            lin_small, known, map_x[idx], map_y[idx], v[idx], bg[idx], proj[idx], resid[idx], den[idx]
+        )
+        proj, resid, den = proj.copy(), resid.copy(), den.copy()
+        proj[idx], resid[idx], den[idx] = p2, r2_, d2
+    # accepted where the pixel lies on the screen–foreground line (within the tolerance, relative
+    # to its distance from the screen, plus the noise floor that faint pixels cannot beat)
+    scale = tolerance * tolerance * vv + _NOISE_FLOOR
+    weight = np.exp(-np.einsum("ij,ij->i", resid, resid) / scale) * (den > 1e-3)
+    current = alpha[ys, xs]
+    target = current + weight * (proj - current)
+    # near-opaque edge pixels of a textured object (its colour varies about the solid colour
+    # found): opaque, through a knee from (white − 0.15) to the edge white level
+    if edge_white < 1.0:
+        lo = max(0.0, edge_white - 0.15)
+        knee = lo + (target - lo) * ((1.0 - lo) / max(edge_white - lo, 1e-6))
+        target = np.where(target > lo, np.minimum(np.maximum(knee, target), np.maximum(target, 1.0)), target)
+    alpha[ys, xs] = current + (1.0 - core_at) * (target - current)
+
+
+def _kmeans(points: np.ndarray, k: int, iterations: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Deterministic k-means (farthest-point start): (centres k×3, labels)."""
+    p2 = np.einsum("ij,ij->i", points, points)
+    first = int(np.argmax(np.einsum("ij,ij->i", points - points.mean(0), points - points.mean(0))))
+    centres = [first]
+    dist = p2 - 2.0 * points @ points[first] + p2[first]
+    for _ in range(1, k):
+        nxt = int(np.argmax(dist))
+        centres.append(nxt)
+        dist = np.minimum(dist, p2 - 2.0 * points @ points[nxt] + p2[nxt])
+    c = points[centres].copy()
+    labels = np.zeros(len(points), np.int64)
+    for _ in range(iterations):
+        d = p2[:, None] - 2.0 * points @ c.T + np.einsum("ij,ij->i", c, c)[None, :]
+        labels = d.argmin(1)
+        counts = np.bincount(labels, minlength=k).astype(np.float32)
+        sums = np.stack([np.bincount(labels, weights=points[:, ch], minlength=k) for ch in range(3)], axis=1)
+        filled = counts > 0
+        c[filled] = (sums[filled] / counts[filled, None]).astype(np.float32)
+    return c, labels
+
+
+def _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den):
+    """Also try each nearby solid colour (k-means of the core's colours) as F; keep the best-fitting one."""
+    hs, ws = known.shape
+    solid = known > 0
+    core_px = lin_small[solid].astype(np.float32)
+    k = min(_K, len(core_px) // 8)
+    if k < 2:
+        return proj, resid, den
+    step = max(1, len(core_px) // _KMEANS_POINTS)
+    centres, _ = _kmeans(core_px[::step], k)
+    # every solid pixel to its nearest centre, and each colour's share around every plate pixel
+    d = np.einsum("ij,ij->i", core_px, core_px)[:, None] - 2.0 * core_px @ centres.T
+    labels = (d + np.einsum("ij,ij->i", centres, centres)[None, :]).argmin(1)
+    members = np.zeros((hs, ws, k), np.float32)
+    yy, xx = np.nonzero(solid)
+    members[yy, xx, labels] = 1.0
+    r = max(3, ws // _PRES_DIV) | 1
+    presence = cv2.blur(members, (r, r)).reshape(hs, ws, k)  # all colours in one pass
+    gy = np.clip(np.rint(map_y), 0, hs - 1).astype(np.int64)
+    gx = np.clip(np.rint(map_x), 0, ws - 1).astype(np.int64)
+    near = presence[gy, gx] > _PRESENCE  # (n, k)
+    # projection of v = I − B on d = C − B for every centre C, by matrix products (no n×k×3 arrays):
+    # v·d = v·C − v·B, |d|² = |C|² − 2 B·C + |B|², residual² = |v|² − (v·d)² / |d|²
+    vb = np.einsum("ij,ij->i", v, bg)[:, None]
+    vd = v @ centres.T - vb
+    dd = (
+        np.einsum("ij,ij->i", centres, centres)[None, :]
+        - 2.0 * (bg @ centres.T)
+        + np.einsum("ij,ij->i", bg, bg)[:, None]
+    )
+    pj = vd / np.maximum(dd, 1e-6)
+    r2 = np.einsum("ij,ij->i", v, v)[:, None] - vd * pj
+    r2 = np.where(near & (dd > 1e-3) & (pj > 0), r2, np.inf)
+    best = r2.argmin(1)
+    rows = np.arange(len(best))
+    better = r2[rows, best] < np.einsum("ij,ij->i", resid, resid)
+    if better.any():
+        chosen = centres[best[better]] - bg[better]
+        p_best = pj[rows, best][better]
+        proj = proj.copy()
+        den = den.copy()
+        resid = resid.copy()
+        proj[better] = p_best
+        den[better] = dd[rows, best][better]
+        resid[better] = v[better] - p_best[:, None] * chosen
+    return proj, resid, den
