@@ -59,7 +59,7 @@ _OPTIONS: tuple[Option, ...] = (
     Option("refine-crop", _switch, True, "second model pass on a crop around the people (on/off)", choices=("on", "off")),
     Option("edge-radius", _non_negative_int, 0, "guided-filter radius in pixels (0: from the frame size)"),
     Option("downsample-ratio", _ratio, 0.0, "RVM's downsample ratio (0: from the resolution)"),
-    Option("threads", _non_negative_int, 0, "CPU threads for ONNX Runtime (0: its default)"),
+    Option("threads", _non_negative_int, 0, "CPU threads for ONNX Runtime (0: a quarter of the cores, at least 1)"),
 )
 
 

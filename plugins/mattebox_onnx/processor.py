@@ -19,12 +19,14 @@ import cv2
 import numpy as np
 
 from mattebox.backend import JobContext, MatteResult
-from mattebox.matte import TemporalSmoother, guided_upsample
+from mattebox.matte import TemporalSmoother
 from mattebox.media.frame import Frame
 
 from .preprocess import Rect, auto_downsample_ratio, luma, native_input, short_side_input, stretch_input
 from .refine import SceneCuts, merge_crop, person_crop, work_size
 from .store import InstalledModel
+from .tracking import CropTracker, reaches_edge
+from .upsample import EdgeUpsampler, small_luma
 
 __all__ = ["OnnxProcessor", "Settings"]
 
@@ -42,7 +44,9 @@ class Settings:
     :param edge_radius: guided-filter radius in full-resolution pixels; 0 picks from the frame size.
     :param edge_eps: guided-filter regularisation (smaller follows the image's edges more closely).
     :param downsample_ratio: RVM's ratio; 0 picks from the resolution.
-    :param threads: CPU threads for ONNX Runtime (0: its default).
+    :param threads: CPU threads for ONNX Runtime (0: a quarter of the cores, at least one).
+    :param follow: let the crop follow the people between whole-frame passes (off: both passes on every frame).
+    :param refresh: with ``follow``, the whole-frame pass runs at least every this many frames.
     """
 
     provider: str = "auto"
@@ -53,6 +57,8 @@ class Settings:
     edge_eps: float = 1e-4
     downsample_ratio: float = 0.0
     threads: int = 0
+    follow: bool = True
+    refresh: int = 12
 
 
 class OnnxProcessor:
@@ -75,7 +81,8 @@ class OnnxProcessor:
         strength = settings.smoothing if settings.smoothing is not None else (0.0 if self.card.temporal else 0.5)
         self.smoother = TemporalSmoother(strength=min(max(strength, 0.0), 0.95))
         self.cuts = SceneCuts()
-        self.stats = {"frames": 0, "crops": 0, "scene_cuts": 0}
+        self.stats = {"frames": 0, "whole_frame": 0, "crops": 0, "refetches": 0, "scene_cuts": 0}
+        self._size: tuple[int, int] | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -128,42 +135,81 @@ class OnnxProcessor:
             return short_side_input(frame, card.short_side, card.multiple)
         return native_input(frame, card.multiple)
 
+    def _geometry(self, frame: Frame) -> None:
+        """Size-dependent helpers, made for the first frame (a job's frames share one size)."""
+        if self._size == (frame.width, frame.height):
+            return
+        self._size = (frame.width, frame.height)
+        self.work = work_size(frame.width, frame.height)
+        radius = self.settings.edge_radius or max(2, round(max(frame.width, frame.height) / 240))
+        self.upsampler = EdgeUpsampler(frame.width, frame.height, *self.work, radius, self.settings.edge_eps)
+        self.tracker = CropTracker(frame.width, frame.height, self.work, aspect=self.card.width / self.card.height,
+                                   refresh=self.settings.refresh if self.settings.follow else 1)
+
+    def _to_work(self, mask: np.ndarray) -> np.ndarray:
+        ww, wh = self.work
+        return cv2.resize(mask, (ww, wh), interpolation=cv2.INTER_LINEAR) if mask.shape != (wh, ww) else mask.copy()
+
+    def _crop_for(self, frame: Frame, mask: np.ndarray) -> Rect | None:
+        whole = (0.0, 0.0, float(frame.width), float(frame.height))
+        return person_crop(mask, whole, frame.width, frame.height, aspect=self.card.width / self.card.height)
+
     def _per_frame_batch(self, frames: Sequence[Frame]) -> list[MatteResult]:
+        """Whole-frame and crop passes (each batched), the crop following the people between whole-frame passes."""
         assert self.runner is not None
-        first = self.runner.run([self._model_inputs(f, None) for f in frames]).alpha
+        self._geometry(frames[0])
+        cropping = self.settings.refine_crop and self.card.size == "stretch"
+        lumas = [luma(f) for f in frames]
+        smalls = [small_luma(y, *self.work) for y in lumas]
+        cuts = [self.cuts(s) for s in smalls]
+        thumbs = [self.tracker.thumbnail(s) for s in smalls] if cropping else [None] * len(frames)
+        # plan from the state before this batch: which frames run the whole-frame pass, where each crop pass looks
+        full, seen_cut = [], False
+        for i, cut in enumerate(cuts):
+            seen_cut = seen_cut or cut
+            full.append(not cropping or seen_cut or self.tracker.needs_full(thumbs[i], ahead=i))
+        todo = [i for i, f in enumerate(full) if f]
+        masks = dict(zip(todo, self.runner.run([self._model_inputs(frames[i], None) for i in todo]).alpha)) if todo else {}
         crops: list[Rect | None] = [None] * len(frames)
-        if self.settings.refine_crop and self.card.size == "stretch":
-            for i, f in enumerate(frames):
-                crops[i] = person_crop(first[i], (0.0, 0.0, float(f.width), float(f.height)), f.width, f.height,
-                                       aspect=self.card.width / self.card.height)
+        if cropping:
+            crop = self.tracker.crop
+            for i in range(len(frames)):
+                crop = self._crop_for(frames[i], masks[i]) if full[i] else crop
+                crops[i] = crop
         todo = [i for i, c in enumerate(crops) if c is not None]
-        second: dict[int, np.ndarray] = {}
-        if todo:
-            masks = self.runner.run([self._model_inputs(frames[i], crops[i]) for i in todo]).alpha
-            second = dict(zip(todo, masks))
-            self.stats["crops"] += len(todo)
+        crop_masks = dict(zip(todo, self.runner.run([self._model_inputs(frames[i], crops[i]) for i in todo]).alpha)) if todo else {}
+        self.stats["crops"] += len(todo)
         results = []
         for i, frame in enumerate(frames):
-            results.append(MatteResult(self._finish_mask(frame, first[i], crops[i], second.get(i))))
+            if cuts[i]:
+                self.tracker.reset()
+                self.smoother.reset()
+                self.stats["scene_cuts"] += 1
+            crop, crop_mask = crops[i], crop_masks.get(i)
+            if full[i]:
+                work = self._to_work(masks[i])
+                self.tracker.after_full(work, crop, thumbs[i])
+            elif crop is None or self.tracker.crop is None or reaches_edge(crop_mask, crop, frame.width, frame.height):
+                # the people left the followed crop (or it was lost): the whole-frame pass after all
+                whole = self.runner.run([self._model_inputs(frame, None)]).alpha[0]
+                work, crop = self._to_work(whole), self._crop_for(frame, whole)
+                self.tracker.after_full(work, crop, thumbs[i])
+                crop_mask = self.runner.run([self._model_inputs(frame, crop)]).alpha[0] if crop is not None else None
+                self.stats["refetches"] += 1
+            else:
+                work = self.tracker.outside()
+            if crop is not None and crop_mask is not None:
+                merge_crop(work, crop_mask, crop, frame.width, frame.height)
+                self.tracker.follow(crop_mask, crop)
+            self.stats["whole_frame"] += 1 if full[i] else 0
+            results.append(MatteResult(self._finish_mask(work, lumas[i], smalls[i])))
         return results
 
-    def _finish_mask(self, frame: Frame, mask: np.ndarray, crop: Rect | None, crop_mask: np.ndarray | None) -> np.ndarray:
-        """Merge the passes at working resolution, smooth over time, upsample along the image's edges."""
-        y = luma(frame)
-        ww, wh = work_size(frame.width, frame.height)
-        if mask.shape != (wh, ww):
-            work = cv2.resize(mask, (ww, wh), interpolation=cv2.INTER_LINEAR)
-        else:
-            work = mask.copy()
-        if crop is not None and crop_mask is not None:
-            merge_crop(work, crop_mask, crop, frame.width, frame.height)
-        if self.cuts(y):
-            self.smoother.reset()
-            self.stats["scene_cuts"] += 1
-        work = self.smoother(work, y)
+    def _finish_mask(self, work: np.ndarray, y: np.ndarray, small: np.ndarray) -> np.ndarray:
+        """Smooth the working-resolution mask over time, then upsample it along the full-resolution luma's edges."""
+        work = self.smoother(work, small)
         self.stats["frames"] += 1
-        radius = self.settings.edge_radius or max(2, round(max(frame.width, frame.height) / 240))
-        return guided_upsample(work, y, radius=radius, eps=self.settings.edge_eps)
+        return self.upsampler(work, y, small)
 
     # -- recurrent matting -----------------------------------------------------------------------
     def _recurrent(self, frame: Frame) -> MatteResult:

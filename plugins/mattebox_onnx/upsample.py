@@ -1,0 +1,198 @@
+"""Edge-aware upsampling of a working-resolution matte, done at full resolution only along its edges.
+
+The fast guided filter (:func:`mattebox.matte.guided_upsample`) fits ``alpha ≈ a·I + b`` against
+the luma ``I`` at the working resolution, upsamples ``a`` and ``b`` bilinearly and applies them to
+the full-resolution luma: two float resizes, a multiply and an add over every pixel, the most
+expensive step of a 1080p matte. Away from the matte's edges ``a`` is 0 and ``b`` is 0 (clear) or
+1 (opaque), so the result there is known without touching the full-resolution luma.
+:class:`EdgeUpsampler` classifies the working grid, fills the clear and opaque regions directly
+(exactly 0 and 1) and does the multiply-add only in row bands, split into runs of columns, around
+the edges. Where it computes, it computes the fast guided filter's values; elsewhere it differs
+from them by at most ``2 * tol``.
+
+Every working-resolution array lives in buffers reused from frame to frame: freshly allocated
+arrays of this size cost more in page faults than the arithmetic done in them.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from mattebox.matte.guided import guided_upsample
+
+__all__ = ["EdgeUpsampler", "small_luma"]
+
+_KERNEL = np.ones((3, 3), np.uint8)
+
+
+def small_luma(luma: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The full-resolution luma reduced to ``width``×``height`` by area averaging (shared by every working-resolution step)."""
+    if luma.shape == (height, width):
+        return luma
+    return cv2.resize(luma, (width, height), interpolation=cv2.INTER_AREA)
+
+
+def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """``[start, end)`` runs of True in a 1-D array, merging runs separated by fewer than ``gap`` Falses."""
+    idx = np.flatnonzero(flags)
+    if idx.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > gap)
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+class EdgeUpsampler:
+    """Upsamples working-resolution mattes to one frame size along the full-resolution luma's edges.
+
+    :param width: full-resolution frame width; ``height`` likewise.
+    :param work_width: the mattes' (working) width; ``work_height`` likewise.
+    :param radius: guided-filter radius in full-resolution pixels.
+    :param eps: guided-filter regularisation.
+    :param tol: coefficients within ``tol`` of a constant 0 or 1 count as settled (result within ``2 * tol``).
+    :param band: height of a row band, in working rows.
+    :param gap: runs of edge columns closer than this (working pixels) are computed as one.
+    """
+
+    def __init__(self, width: int, height: int, work_width: int, work_height: int, radius: int, eps: float, *,
+                 tol: float = 1e-3, band: int = 16, gap: int = 12) -> None:
+        self.width, self.height = width, height
+        self.work = (work_width, work_height)
+        self.radius, self.eps, self.tol = radius, float(eps), tol
+        self.band, self.gap = band, gap
+        self.r_small = max(1, int(round(radius * work_width / width)))
+        self._mean = np.full(2 * self.r_small + 1, 1.0 / (2 * self.r_small + 1), np.float32)
+        k = width // work_width
+        self.factor = k if k > 1 and width == k * work_width and height == k * work_height else 0
+        shape = (work_height, work_width)
+        self._f = {name: np.empty(shape, np.float32) for name in ("g", "ip", "ii", "mi", "mp", "mip", "mii", "a", "b")}
+        self._u = {name: np.empty(shape, np.uint8) for name in ("flat", "t", "zero", "one")}
+        self._scratch = np.empty(0, np.float32)
+        self.computed_share = 0.0  # share of the frame the last call computed (statistics and tests)
+
+    # -- working resolution ----------------------------------------------------------------------
+    def _box(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+        # a separable mean: the same box filter as the core's, and faster than cv2.boxFilter on float images
+        return cv2.sepFilter2D(src, -1, self._mean, self._mean, dst=dst, borderType=cv2.BORDER_REFLECT)
+
+    def coefficients(self, mask: np.ndarray, small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The guided filter's ``(a, b)`` at the working resolution (views of reused buffers)."""
+        f = self._f
+        g, ip, ii, mi, mp, mip, mii = f["g"], f["ip"], f["ii"], f["mi"], f["mp"], f["mip"], f["mii"]
+        np.multiply(small, np.float32(1.0 / 255.0), out=g)
+        cv2.multiply(g, mask, dst=ip)
+        cv2.multiply(g, g, dst=ii)
+        self._box(g, mi), self._box(mask, mp), self._box(ip, mip), self._box(ii, mii)
+        cv2.multiply(mi, mi, dst=ii)
+        cv2.subtract(mii, ii, dst=ii)  # variance of the guide
+        cv2.add(ii, self.eps, dst=ii)
+        cv2.multiply(mi, mp, dst=ip)
+        cv2.subtract(mip, ip, dst=ip)  # covariance of guide and mask
+        cv2.divide(ip, ii, dst=ip)  # a
+        cv2.multiply(ip, mi, dst=ii)
+        cv2.subtract(mp, ii, dst=ii)  # b
+        return self._box(ip, f["a"]), self._box(ii, f["b"])
+
+    def _classes(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(opaque, compute) uint8 maps: cells whose 3x3 neighbourhood is all settled at 1, and cells to compute."""
+        u, t = self._u, self._u["t"]
+        cv2.absdiff(a, 0.0, dst=self._f["g"])
+        flat = cv2.compare(self._f["g"], self.tol, cv2.CMP_LE, dst=u["flat"])
+        cv2.compare(b, self.tol, cv2.CMP_LE, dst=t)
+        zero = cv2.erode(cv2.bitwise_and(flat, t, dst=t), _KERNEL, dst=u["zero"])
+        cv2.compare(b, 1.0 - self.tol, cv2.CMP_GE, dst=t)
+        one = cv2.erode(cv2.bitwise_and(flat, t, dst=t), _KERNEL, dst=u["one"])
+        # a full-resolution pixel blends the 2x2 working pixels around it, all inside its cell's 3x3
+        compute = cv2.bitwise_not(cv2.bitwise_or(zero, one, dst=t), dst=t)
+        return one, compute
+
+    # -- full resolution -------------------------------------------------------------------------
+    def __call__(self, mask: np.ndarray, luma: np.ndarray, small: np.ndarray | None = None) -> np.ndarray:
+        """The full-resolution matte (float32, 0..1) of ``mask`` (float32 at the working resolution).
+
+        :param luma: the frame's full-resolution luma, uint8.
+        :param small: the luma at the working size (:func:`small_luma`), if already made.
+        """
+        w, h = self.work
+        big_w, big_h = self.width, self.height
+        mask = np.ascontiguousarray(mask, dtype=np.float32)
+        if (w, h) == (big_w, big_h):
+            self.computed_share = 1.0
+            return guided_upsample(mask, luma, radius=self.radius, eps=self.eps)
+        if small is None:
+            small = small_luma(luma, w, h)
+        a, b = self.coefficients(mask, small)
+        one, compute = self._classes(a, b)
+        out = np.zeros((big_h, big_w), np.float32)
+        self._fill_opaque(one, out)
+        bands = _ceil_div(h, self.band)
+        padded = np.zeros((bands * self.band, w), np.uint8)
+        padded[:h] = compute
+        per_band = padded.reshape(bands, self.band, w).any(axis=1)
+        done = 0
+        for i in range(bands):
+            r0, r1 = i * self.band, min(h, (i + 1) * self.band)
+            for c0, c1 in _runs(per_band[i], self.gap):
+                done += self._apply(a, b, luma, out, c0, c1, r0, r1)
+        self.computed_share = done / float(big_w * big_h)
+        return out
+
+    def _pixels(self, c0: int, c1: int, r0: int, r1: int) -> tuple[int, int, int, int]:
+        """Full-resolution pixels whose nearest cell (``floor(x * w / W)``) lies in the cells' rectangle."""
+        w, h = self.work
+        return (_ceil_div(c0 * self.width, w), min(self.width, _ceil_div(c1 * self.width, w)),
+                _ceil_div(r0 * self.height, h), min(self.height, _ceil_div(r1 * self.height, h)))
+
+    def _fill_opaque(self, one: np.ndarray, out: np.ndarray) -> None:
+        rows, cols = np.flatnonzero(one.any(axis=1)), np.flatnonzero(one.any(axis=0))
+        if rows.size == 0:
+            return
+        c0, c1, r0, r1 = int(cols[0]), int(cols[-1]) + 1, int(rows[0]), int(rows[-1]) + 1
+        x0, x1, y0, y1 = self._pixels(c0, c1, r0, r1)
+        # nearest cell, possibly one off at non-integer scales: harmless, an opaque cell's neighbours are opaque or computed
+        block = cv2.resize(one[r0:r1, c0:c1], (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
+        np.multiply(block, np.float32(1.0 / 255.0), out=out[y0:y1, x0:x1])
+
+    def _view(self, rows: int, cols: int, slot: int) -> np.ndarray:
+        """A contiguous (rows, cols) float32 view of scratch slot 0 or 1."""
+        n = rows * cols
+        if self._scratch.size < 2 * n:
+            self._scratch = np.empty(2 * n, np.float32)
+        return self._scratch[slot * n : (slot + 1) * n].reshape(rows, cols)
+
+    def _apply(self, a: np.ndarray, b: np.ndarray, luma: np.ndarray, out: np.ndarray, c0: int, c1: int, r0: int,
+               r1: int) -> int:
+        """``out = clip(A * I + B)`` over the cells' pixels, A and B sampled as a whole-frame bilinear resize would."""
+        x0, x1, y0, y1 = self._pixels(c0, c1, r0, r1)
+        if x1 <= x0 or y1 <= y0:
+            return 0
+        k = self.factor
+        if k:
+            # integer scale: resize the cells plus a one-cell margin, exactly as the whole frame would be
+            w, h = self.work
+            cb0, cb1, rb0, rb1 = max(0, c0 - 1), min(w, c1 + 1), max(0, r0 - 1), min(h, r1 + 1)
+            size = (k * (cb1 - cb0), k * (rb1 - rb0))
+            inner = (slice(y0 - k * rb0, y1 - k * rb0), slice(x0 - k * cb0, x1 - k * cb0))
+            big_a = cv2.resize(a[rb0:rb1, cb0:cb1], size, dst=self._view(size[1], size[0], 0), interpolation=cv2.INTER_LINEAR)[inner]
+            big_b = cv2.resize(b[rb0:rb1, cb0:cb1], size, dst=self._view(size[1], size[0], 1), interpolation=cv2.INTER_LINEAR)[inner]
+        else:
+            w, h = self.work
+            sx, sy = w / self.width, h / self.height
+            # window pixel (u, v) samples the working grid at ((x0 + u + 0.5) * sx - 0.5, (y0 + v + 0.5) * sy - 0.5)
+            m = np.array([[sx, 0.0, (x0 + 0.5) * sx - 0.5], [0.0, sy, (y0 + 0.5) * sy - 0.5]], dtype=np.float64)
+            size = (x1 - x0, y1 - y0)
+            flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+            big_a = cv2.warpAffine(a, m, size, dst=self._view(size[1], size[0], 0), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+            big_b = cv2.warpAffine(b, m, size, dst=self._view(size[1], size[0], 1), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+        target = out[y0:y1, x0:x1]
+        cv2.multiply(big_a, luma[y0:y1, x0:x1], dst=big_a, scale=1.0 / 255.0, dtype=cv2.CV_32F)
+        cv2.add(big_a, big_b, dst=target)
+        cv2.threshold(target, 1.0, 1.0, cv2.THRESH_TRUNC, dst=target)
+        cv2.max(target, 0.0, dst=target)
+        return (x1 - x0) * (y1 - y0)
