@@ -88,20 +88,26 @@ def refine_band(
     alpha[ys, xs] = current + (1.0 - core_at) * (target - current)
 
 
+def _dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b.T`` for (n, 3) and (k, 3) arrays without BLAS (its threads spin on small products,
+    burning CPU the frames keyed beside this one need)."""
+    return np.einsum("ij,kj->ik", a, b)
+
+
 def _kmeans(points: np.ndarray, k: int, iterations: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """Deterministic k-means (farthest-point start): (centres k×3, labels)."""
     p2 = np.einsum("ij,ij->i", points, points)
     first = int(np.argmax(np.einsum("ij,ij->i", points - points.mean(0), points - points.mean(0))))
     centres = [first]
-    dist = p2 - 2.0 * points @ points[first] + p2[first]
+    dist = p2 - 2.0 * np.einsum("ij,j->i", points, points[first]) + p2[first]
     for _ in range(1, k):
         nxt = int(np.argmax(dist))
         centres.append(nxt)
-        dist = np.minimum(dist, p2 - 2.0 * points @ points[nxt] + p2[nxt])
+        dist = np.minimum(dist, p2 - 2.0 * np.einsum("ij,j->i", points, points[nxt]) + p2[nxt])
     c = points[centres].copy()
     labels = np.zeros(len(points), np.int64)
     for _ in range(iterations):
-        d = p2[:, None] - 2.0 * points @ c.T + np.einsum("ij,ij->i", c, c)[None, :]
+        d = p2[:, None] - 2.0 * _dots(points, c) + np.einsum("ij,ij->i", c, c)[None, :]
         labels = d.argmin(1)
         counts = np.bincount(labels, minlength=k).astype(np.float32)
         sums = np.stack([np.bincount(labels, weights=points[:, ch], minlength=k) for ch in range(3)], axis=1)
@@ -121,23 +127,24 @@ def _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den)
     step = max(1, len(core_px) // _KMEANS_POINTS)
     centres, _ = _kmeans(core_px[::step], k)
     # every solid pixel to its nearest centre, and each colour's share around every plate pixel
-    d = np.einsum("ij,ij->i", core_px, core_px)[:, None] - 2.0 * core_px @ centres.T
+    d = np.einsum("ij,ij->i", core_px, core_px)[:, None] - 2.0 * _dots(core_px, centres)
     labels = (d + np.einsum("ij,ij->i", centres, centres)[None, :]).argmin(1)
-    members = np.zeros((hs, ws, k), np.float32)
+    members = np.zeros((hs, ws, k), np.uint8)
     yy, xx = np.nonzero(solid)
-    members[yy, xx, labels] = 1.0
+    members[yy, xx, labels] = 1
     r = max(3, ws // _PRES_DIV) | 1
-    presence = cv2.blur(members, (r, r)).reshape(hs, ws, k)  # all colours in one pass
+    # how many pixels of each colour lie in the r×r window (all colours in one pass, exact counts)
+    counts = cv2.boxFilter(members, cv2.CV_16U, (r, r), normalize=False).reshape(hs, ws, k)
     gy = np.clip(np.rint(map_y), 0, hs - 1).astype(np.int64)
     gx = np.clip(np.rint(map_x), 0, ws - 1).astype(np.int64)
-    near = presence[gy, gx] > _PRESENCE  # (n, k)
+    near = counts[gy, gx] > int(_PRESENCE * r * r)  # (n, k): share above _PRESENCE
     # projection of v = I − B on d = C − B for every centre C, by matrix products (no n×k×3 arrays):
     # v·d = v·C − v·B, |d|² = |C|² − 2 B·C + |B|², residual² = |v|² − (v·d)² / |d|²
     vb = np.einsum("ij,ij->i", v, bg)[:, None]
-    vd = v @ centres.T - vb
+    vd = _dots(v, centres) - vb
     dd = (
         np.einsum("ij,ij->i", centres, centres)[None, :]
-        - 2.0 * (bg @ centres.T)
+        - 2.0 * _dots(bg, centres)
         + np.einsum("ij,ij->i", bg, bg)[:, None]
     )
     pj = vd / np.maximum(dd, 1e-6)
