@@ -27,6 +27,9 @@ def source(tmp_path):
 
 
 def _decode(path: str, codec: str | None = None):
+    """Decoded frames, the video stream's properties (read while the file is open), and stream types."""
+    from types import SimpleNamespace
+
     with av.open(path) as c:
         s = c.streams.video[0]
         if codec:
@@ -34,7 +37,8 @@ def _decode(path: str, codec: str | None = None):
             frames = [f for p in c.demux(s) for f in ctx.decode(p)]
         else:
             frames = list(c.decode(s))
-        return frames, s, [x.type for x in c.streams]
+        props = SimpleNamespace(average_rate=s.average_rate, time_base=s.time_base)
+        return frames, props, [x.type for x in c.streams]
 
 
 def _plane(frame, i: int) -> tuple[np.ndarray, int]:

@@ -87,7 +87,10 @@ def open_container(path: str):
     if os.path.getsize(path) == 0:
         raise MatteboxError("InvalidFile.Content", f"{os.path.basename(path)} is empty (0 bytes)")
     try:
-        return av.open(path, metadata_errors="ignore")
+        try:
+            return av.open(path, metadata_errors="ignore")  # PyAV < 19: tags in odd encodings must not fail a job
+        except TypeError:  # PyAV 19 dropped the option (and no longer fails on such tags)
+            return av.open(path)
     except av.error.InvalidDataError:
         name = os.path.basename(path)
         kind = _sniff_container(path)
