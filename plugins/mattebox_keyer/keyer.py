@@ -33,12 +33,13 @@ from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
 from .foreground import despilled_rgb
 from .refine import refine_band
 from .regions import Box, object_boxes, seeded_boxes
-from .screen import detect_screen, screen_difference, screen_plate
+from .screen import detect_screen, hue_near, screen_difference
+from .screen_model import ScreenModel, build_model, reuse_model
 from .settings import KeyerSettings
 from .solid import clip_solid, core_margin
 from .upsample import upsample_matte
 
-__all__ = ["HalfMatte", "Keyer", "srgb_to_linear_lut"]
+__all__ = ["HalfMatte", "Keyer", "LinearFrame", "srgb_to_linear_lut"]
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,19 @@ class HalfMatte:
     rgb_half: np.ndarray  # uint8 (h, w, 3) R'G'B' at chroma resolution
     screen: str
     boxes: list[Box] | None = None  # boxes holding every non-zero pixel of ``alpha`` (None: not known)
+
+
+@dataclass
+class LinearFrame:
+    """A frame in linear light at chroma resolution and its colour difference (all a clean plate needs)."""
+
+    lin: np.ndarray  # float32 (h, w, 3)
+    rgb_half: np.ndarray  # uint8 (h, w, 3) R'G'B'
+    luma_half: np.ndarray  # uint8 (h, w)
+    lin_small: np.ndarray  # float32 (h/4, w/4, 3): the plate grid
+    d: np.ndarray  # float32 (h, w) colour difference
+    d_small: np.ndarray  # float32 (h/4, w/4)
+    screen: str
 
 
 @dataclass
@@ -179,7 +193,11 @@ class Keyer:
     # -- steps 2-5 ---------------------------------------------------------------------------------
     def estimate(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> HalfMatte:
         """The frame's matte at chroma resolution (call :meth:`finish_matte` for full resolution)."""
-        s, st = self.settings, self._state
+        return self.estimate_linear(self.linearise(y, cb, cr, color))
+
+    def linearise(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> LinearFrame:
+        """Step 1 and the colour difference: everything of a frame that needs no clean plate."""
+        s = self.settings
         lin, rgb_half, luma_half = self._linear(y, cb, cr, color)
         h2, w2 = lin.shape[:2]
         small = (max(8, w2 // 4), max(8, h2 // 4))
@@ -187,19 +205,56 @@ class Keyer:
         screen = self._know_screen(lin_small)
         d = screen_difference(lin, screen, s.screen_balance)
         d_small = cv2.resize(d, small, interpolation=cv2.INTER_AREA)
+        return LinearFrame(lin, rgb_half, luma_half, lin_small, d, d_small, screen)
+
+    def _reference(self, screen: str) -> tuple[np.ndarray, float]:
+        """The screen's colour (linear RGB) and its colour difference."""
+        st = self._state
         ref = st.reference if st.reference is not None else np.array([0.05, 0.4, 0.08], np.float32)
-        d_ref = float(screen_difference(ref.reshape(1, 1, 3), screen, s.screen_balance)[0, 0])
-        if s.clean_plate:
-            given = s.screen_color != "auto"
-            plate, d_plate, mask = screen_plate(
-                d_small, lin_small, (ref, d_ref), hue_tolerance=_HUE_TOLERANCE if given else None
-            )
-        else:
-            plate = np.broadcast_to(ref, (small[1], small[0], 3)).astype(np.float32)
-            d_plate = np.full(d_small.shape, d_ref, np.float32)
-            mask = (d_small > 0.6 * d_ref).astype(np.float32)
-        d_screen = cv2.resize(d_plate, (w2, h2), interpolation=cv2.INTER_LINEAR)
-        np.maximum(d_screen, 1e-4, out=d_screen)
+        return ref, float(screen_difference(ref.reshape(1, 1, 3), screen, self.settings.screen_balance)[0, 0])
+
+    def screen_model(self, frame: LinearFrame) -> ScreenModel | None:
+        """The clean plate of ``frame``, for the frames after it (``None`` when the clean plate is off)."""
+        if not self.settings.clean_plate:
+            return None
+        given = self.settings.screen_color != "auto"
+        return build_model(
+            frame.d_small, frame.lin_small, self._reference(frame.screen), _HUE_TOLERANCE if given else None
+        )
+
+    def _plate(
+        self, frame: LinearFrame, model: ScreenModel | None, own: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(plate, plate difference, screen mask) for ``frame``: the model's when it fits, else measured."""
+        s = self.settings
+        if not s.clean_plate:
+            ref, d_ref = self._reference(frame.screen)
+            hs, ws = frame.d_small.shape
+            plate = np.broadcast_to(ref, (hs, ws, 3)).astype(np.float32)
+            return plate, np.full((hs, ws), d_ref, np.float32), (frame.d_small > 0.6 * d_ref).astype(np.float32)
+        if model is not None and own:
+            return model.plate, model.d_plate, model.mask
+        if model is not None:
+            near = None
+            if s.screen_color != "auto":
+                near = hue_near(frame.lin_small, self._reference(frame.screen)[0], _HUE_TOLERANCE)
+            fitted = reuse_model(model, frame.d_small, near)
+            if fitted is not None:
+                return fitted
+        model = self.screen_model(frame)
+        return model.plate, model.d_plate, model.mask
+
+    def estimate_linear(self, frame: LinearFrame, model: ScreenModel | None = None, *, own: bool = False) -> HalfMatte:
+        """Steps 2-5 on a frame from :meth:`linearise`.
+
+        :param model: a key frame's clean plate to reuse when it fits this frame (else one is measured).
+        :param own: ``model`` was measured on this very frame.
+        """
+        s = self.settings
+        lin, lin_small, d, screen = frame.lin, frame.lin_small, frame.d, frame.screen
+        h2, w2 = lin.shape[:2]
+        plate, d_plate, mask = self._plate(frame, model, own)
+        d_screen = cv2.resize(np.maximum(d_plate, 1e-4), (w2, h2), interpolation=cv2.INTER_LINEAR)
         alpha_cd = cv2.divide(d, d_screen)
         cv2.subtract(1.0, alpha_cd, dst=alpha_cd)
         clip_black = self._clip_black(alpha_cd, mask)
@@ -224,14 +279,14 @@ class Keyer:
             self._refine(alpha, alpha_cd, boxes, cores, inner, lin, lin_small, plate, clip_black)
         if clip_black <= 0:
             np.clip(alpha, 0.0, 1.0, out=alpha)
-            return HalfMatte(alpha=alpha, luma_half=luma_half, rgb_half=rgb_half, screen=screen)
+            return HalfMatte(alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen)
         strong = np.zeros(alpha.shape, np.uint8)
         for y0, y1, x0, x1 in boxes:
             self._clip(alpha[y0:y1, x0:x1], clip_black, strong[y0:y1, x0:x1])
         # what is left of the noise inside the boxes, away from anything clearly foreground, goes too
         boxes = seeded_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT), strong)
         alpha = _only_in(alpha, boxes)
-        return HalfMatte(alpha=alpha, luma_half=luma_half, rgb_half=rgb_half, screen=screen, boxes=boxes)
+        return HalfMatte(alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, boxes=boxes)
 
     @staticmethod
     def _clip(alpha: np.ndarray, clip_black: float, strong: np.ndarray) -> None:

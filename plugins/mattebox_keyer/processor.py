@@ -2,6 +2,9 @@
 
 Frames of a batch are keyed concurrently (OpenCV and most numpy work release the GIL, and a frame
 depends on no other once the screen is known from the clip's first frame), then answered in order.
+Every :data:`~.screen_model.KEY_INTERVAL`-th frame of the job is a key frame whose clean plate the
+frames up to the next one reuse where it fits them: a batch first brings its frames to linear
+light, then measures the plates of the key frames among them, then keys every frame.
 Without temporal smoothing every frame is answered in the call that brought it. With it, a frame is
 answered once its successor is keyed (the smoothing looks one frame ahead), so the first
 :meth:`process` returns one result fewer than it was given and :meth:`finish` returns the last frame.
@@ -18,7 +21,8 @@ from typing import Sequence
 from mattebox.backend import MatteResult
 from mattebox.media.frame import Frame
 
-from .keyer import HalfMatte, Keyer
+from .keyer import HalfMatte, Keyer, LinearFrame
+from .screen_model import KEY_INTERVAL, ScreenModel
 from .settings import KeyerSettings
 from .temporal import centred_smooth
 
@@ -42,6 +46,8 @@ class KeyerProcessor:
         self._pool: ThreadPoolExecutor | None = None
         self._waiting: deque[tuple[Frame, HalfMatte]] = deque()  # keyed, not yet answered
         self._previous: HalfMatte | None = None  # the last answered frame's raw estimate
+        self._seen = 0  # frames keyed so far (their position in the job picks the key frames)
+        self._model: ScreenModel | None = None  # the latest key frame's clean plate
 
     def prepare(self) -> None:
         return None
@@ -54,9 +60,26 @@ class KeyerProcessor:
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="mattebox-keyer")
         return list(self._pool.map(lambda item: fn(*item), items))
 
-    def _estimate(self, frame: Frame) -> HalfMatte:
+    def _linearise(self, frame: Frame) -> LinearFrame:
         y, cb, cr = frame.ycbcr420()
-        return self.keyer.estimate(y, cb, cr, frame.color)
+        return self.keyer.linearise(y, cb, cr, frame.color)
+
+    def _estimate_all(self, frames: list[Frame]) -> list[HalfMatte]:
+        """Key ``frames`` (the next ones of the job, in order) at chroma resolution."""
+        lights: list[LinearFrame] = []
+        if self.keyer.screen is None:  # the first frame fixes the screen for the clip: bring it alone
+            lights.append(self._linearise(frames[0]))
+        lights += self._map(self._linearise, [(f,) for f in frames[len(lights) :]])
+        positions = range(self._seen, self._seen + len(frames))
+        self._seen += len(frames)
+        keys = [i for i, n in enumerate(positions) if n % KEY_INTERVAL == 0]
+        key_models = dict(zip(keys, self._map(self.keyer.screen_model, [(lights[i],) for i in keys])))
+        jobs = []
+        for i, light in enumerate(lights):
+            if i in key_models:
+                self._model = key_models[i]
+            jobs.append((light, self._model, i in key_models))
+        return self._map(lambda light, model, own: self.keyer.estimate_linear(light, model, own=own), jobs)
 
     def _finish(
         self, frame: Frame, half: HalfMatte, previous: HalfMatte | None, following: HalfMatte | None
@@ -78,10 +101,7 @@ class KeyerProcessor:
         frames = list(frames)
         if not frames:
             return []
-        halves: list[HalfMatte] = []
-        if self.keyer.screen is None:  # the first frame fixes the screen for the clip: key it alone
-            halves.append(self._estimate(frames[0]))
-        halves += self._map(self._estimate, [(f,) for f in frames[len(halves) :]])
+        halves = self._estimate_all(frames)
         self._waiting.extend(zip(frames, halves))
         ready = len(self._waiting) - (1 if self.settings.temporal > 0 else 0)
         return self._answer(ready)
@@ -102,6 +122,7 @@ class KeyerProcessor:
     def close(self) -> None:
         self._waiting.clear()
         self._previous = None
+        self._model = None
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["SCREEN_CHANNEL", "detect_screen", "push_pull", "screen_plate", "screen_difference"]
+__all__ = ["SCREEN_CHANNEL", "detect_screen", "hue_near", "push_pull", "screen_difference", "screen_plate"]
 
 # The channel that carries the screen (R=0, G=1, B=2) and the two others.
 SCREEN_CHANNEL = {"green": (1, 0, 2), "blue": (2, 0, 1)}
@@ -82,6 +82,11 @@ def _chromaticity(rgb: np.ndarray) -> np.ndarray:
     return rgb / np.maximum(rgb.sum(axis=-1, keepdims=True), 1e-6)
 
 
+def hue_near(lin_small: np.ndarray, colour: np.ndarray, tolerance: float) -> np.ndarray:
+    """Pixels whose chromaticity lies within ``tolerance`` (L1) of ``colour``'s (bool)."""
+    return np.abs(_chromaticity(lin_small) - _chromaticity(np.asarray(colour, np.float32))).sum(axis=-1) < tolerance
+
+
 def screen_plate(
     d_small: np.ndarray,
     lin_small: np.ndarray,
@@ -109,8 +114,8 @@ def screen_plate(
     local_max = cv2.GaussianBlur(local_max, (0, 0), r / 2.0)
     screen = (d_small > 0.65 * local_max) & (d_small > 1e-3)
     if hue_tolerance is not None:
-        near = np.abs(_chromaticity(lin_small) - _chromaticity(np.asarray(reference[0], np.float32))).sum(axis=-1)
-        screen &= near < hue_tolerance
+        near = hue_near(lin_small, reference[0], hue_tolerance)
+        screen &= near
     kernel = np.ones((3, 3), np.uint8)
     mask = np.zeros((h, w), np.float32)
     d_plate = np.zeros_like(d_small)
@@ -121,7 +126,7 @@ def screen_plate(
         d_plate = cv2.GaussianBlur(push_pull(d_small, mask), (0, 0), 1.5)
         screen = d_small > 0.85 * d_plate
         if hue_tolerance is not None:
-            screen &= near < hue_tolerance
+            screen &= near
     if not mask.any():
         colour, difference = reference
         plate = np.broadcast_to(np.asarray(colour, np.float32), (h, w, 3)).copy()
