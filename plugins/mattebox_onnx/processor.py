@@ -164,10 +164,7 @@ class OnnxProcessor:
         cuts = [self.cuts(s) for s in smalls]
         thumbs = [self.tracker.thumbnail(s) for s in smalls] if cropping else [None] * len(frames)
         # plan from the state before this batch: which frames run the whole-frame pass, where each crop pass looks
-        full, seen_cut = [], False
-        for i, cut in enumerate(cuts):
-            seen_cut = seen_cut or cut
-            full.append(not cropping or seen_cut or self.tracker.needs_full(thumbs[i], ahead=i))
+        full = self.tracker.plan(thumbs, cuts) if cropping else [True] * len(frames)
         todo = [i for i, f in enumerate(full) if f]
         masks = dict(zip(todo, self.runner.run([self._model_inputs(frames[i], None) for i in todo]).alpha)) if todo else {}
         crops: list[Rect | None] = [None] * len(frames)

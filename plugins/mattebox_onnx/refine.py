@@ -94,9 +94,20 @@ def merge_crop(base: np.ndarray, crop_mask: np.ndarray, crop: Rect, width: int, 
     m = np.array([[(x1 - x0) / cw, 0.0, x0], [0.0, (y1 - y0) / ch, y0]], dtype=np.float64)
     m[0, 2] += 0.5 * (x1 - x0) / cw - 0.5
     m[1, 2] += 0.5 * (y1 - y0) / ch - 0.5
-    placed = cv2.warpAffine(crop_mask, m, (bw, bh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    weight = cv2.warpAffine(_ramp(ch, cw), m, (bw, bh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    base += weight * (placed - base)
+    # only the crop's box (and a pixel around it, where the bilinear warp still reaches) changes
+    bx0, by0 = max(0, int(np.floor(x0)) - 1), max(0, int(np.floor(y0)) - 1)
+    bx1, by1 = min(bw, int(np.ceil(x1)) + 1), min(bh, int(np.ceil(y1)) + 1)
+    if bx1 <= bx0 or by1 <= by0:
+        return base
+    m[0, 2] -= bx0
+    m[1, 2] -= by0
+    size = (bx1 - bx0, by1 - by0)
+    placed = cv2.warpAffine(crop_mask, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    weight = cv2.warpAffine(_ramp(ch, cw), m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    part = base[by0:by1, bx0:bx1]
+    cv2.subtract(placed, part, dst=placed)
+    cv2.multiply(weight, placed, dst=placed)
+    cv2.add(part, placed, dst=part)
     return base
 
 

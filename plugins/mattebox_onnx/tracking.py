@@ -72,16 +72,32 @@ class CropTracker:
         return (max(0, int(rect[0] * sx) - 1), max(0, int(rect[1] * sy) - 1),
                 min(tw, int(np.ceil(rect[2] * sx)) + 1), min(th, int(np.ceil(rect[3] * sy)) + 1))
 
-    def needs_full(self, thumb: np.ndarray, ahead: int = 0) -> bool:
-        """Does a frame ``ahead`` frames after the last one followed need the whole-frame pass?"""
-        if self.crop is None or self._outside is None or self._ref_thumb is None or self._age + ahead + 1 >= self.refresh:
-            return True
-        changed = cv2.absdiff(thumb, self._ref_thumb) > self.change
+    def _changed(self, thumb: np.ndarray, ref: np.ndarray) -> bool:
+        """Did the luma change anywhere outside the followed crops since ``ref``?"""
+        changed = cv2.absdiff(thumb, ref) > self.change
         for rect in (self.crop, self._ref_crop):
             if rect is not None:
                 x0, y0, x1, y1 = self._cells(rect)
                 changed[y0:y1, x0:x1] = False
         return bool(changed.any())
+
+    def plan(self, thumbs: list[np.ndarray], cuts: list[bool]) -> list[bool]:
+        """Which of the next frames (in order) need the whole-frame pass, decided before any of them runs.
+
+        After a planned whole-frame pass the later frames count their age and compare their
+        thumbnail from it (a pass that then finds nobody to crop is caught frame by frame).
+        """
+        full: list[bool] = []
+        ready = self.crop is not None and self._outside is not None and self._ref_thumb is not None
+        ref, age = self._ref_thumb, self._age
+        for thumb, cut in zip(thumbs, cuts):
+            need = cut or not ready or age + 1 >= self.refresh or self._changed(thumb, ref)
+            if need:
+                ready, ref, age = True, thumb, 0
+            else:
+                age += 1
+            full.append(need)
+        return full
 
     def after_full(self, work_mask: np.ndarray, crop: Rect | None, thumb: np.ndarray) -> None:
         """Record a whole-frame pass: its working-resolution mask, the crop chosen from it, the frame's thumbnail."""

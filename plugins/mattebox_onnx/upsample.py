@@ -27,21 +27,33 @@ _KERNEL = np.ones((3, 3), np.uint8)
 
 
 def small_luma(luma: np.ndarray, width: int, height: int) -> np.ndarray:
-    """The full-resolution luma reduced to ``width``×``height`` by area averaging (shared by every working-resolution step)."""
-    if luma.shape == (height, width):
+    """The full-resolution luma reduced to ``width``×``height`` by area averaging (shared by every working-resolution step).
+
+    At an integer factor k >= 3 a k×k box blur sampled at the blocks' centres gives the same codes
+    as OpenCV's area resize in a third of the time (OpenCV's fast area path covers only k = 2).
+    """
+    h, w = luma.shape
+    if (h, w) == (height, width):
         return luma
+    k = w // width
+    if k >= 3 and w == k * width and h == k * height:
+        return np.ascontiguousarray(cv2.blur(luma, (k, k))[k // 2 :: k, k // 2 :: k])
     return cv2.resize(luma, (width, height), interpolation=cv2.INTER_AREA)
 
 
-def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:
-    """``[start, end)`` runs of True in a 1-D array, merging runs separated by fewer than ``gap`` Falses."""
-    idx = np.flatnonzero(flags)
-    if idx.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(idx) > gap)
-    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
-    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
-    return list(zip(starts.tolist(), ends.tolist()))
+def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int, int]]:
+    """``(row, start, end)`` runs of True along each row of ``flags`` (2-D), merging runs of a row
+    separated by fewer than ``gap`` Falses."""
+    rows, width = flags.shape
+    edges = np.diff(np.pad(flags.view(np.int8), ((0, 0), (1, 1))), axis=1)
+    starts, ends = np.nonzero(edges > 0), np.nonzero(edges < 0)[1]  # row-major: each row's runs in order
+    runs: list[tuple[int, int, int]] = []
+    for row, c0, c1 in zip(starts[0].tolist(), starts[1].tolist(), ends.tolist()):
+        if runs and runs[-1][0] == row and c0 - runs[-1][2] < gap:
+            runs[-1] = (row, runs[-1][1], c1)
+        else:
+            runs.append((row, c0, c1))
+    return runs
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -57,11 +69,12 @@ class EdgeUpsampler:
     :param eps: guided-filter regularisation.
     :param tol: coefficients within ``tol`` of a constant 0 or 1 count as settled (result within ``2 * tol``).
     :param band: height of a row band, in working rows.
-    :param gap: runs of edge columns closer than this (working pixels) are computed as one.
+    :param gap: runs of columns to compute closer than this (working pixels) are computed as one (a call
+        costs about as much as computing a thousand pixels).
     """
 
     def __init__(self, width: int, height: int, work_width: int, work_height: int, radius: int, eps: float, *,
-                 tol: float = 1e-3, band: int = 16, gap: int = 12) -> None:
+                 tol: float = 1e-3, band: int = 32, gap: int = 96) -> None:
         self.width, self.height = width, height
         self.work = (work_width, work_height)
         self.radius, self.eps, self.tol = radius, float(eps), tol
@@ -81,14 +94,28 @@ class EdgeUpsampler:
         # a separable mean: the same box filter as the core's, and faster than cv2.boxFilter on float images
         return cv2.sepFilter2D(src, -1, self._mean, self._mean, dst=dst, borderType=cv2.BORDER_REFLECT)
 
-    def coefficients(self, mask: np.ndarray, small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The guided filter's ``(a, b)`` at the working resolution (views of reused buffers)."""
+    def coefficients(self, mask: np.ndarray, small: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int] | None]:
+        """The guided filter's ``(a, b)`` at the working resolution, and the cells ``(x0, y0, x1, y1)`` where they
+        may be anything but ``a = 0, b = 0`` (``None``: nowhere). Views of reused buffers.
+
+        Where the mask is clear within two box radii, ``a = 0`` and ``b = 0`` exactly; so the filter runs
+        on the foreground's bounding box grown by twice that reach, and is kept where it is exact.
+        """
         f = self._f
-        g, ip, ii, mi, mp, mip, mii = f["g"], f["ip"], f["ii"], f["mi"], f["mp"], f["mip"], f["mii"]
-        np.multiply(small, np.float32(1.0 / 255.0), out=g)
-        cv2.multiply(g, mask, dst=ip)
+        h, w = mask.shape
+        bx, by, bw, bh = cv2.boundingRect(cv2.compare(mask, self.tol, cv2.CMP_GT, dst=self._u["flat"]))
+        if bw == 0 or bh == 0:
+            return f["a"], f["b"], None
+        reach = 2 * self.r_small + 2
+        keep = (max(0, bx - reach), max(0, by - reach), min(w, bx + bw + reach), min(h, by + bh + reach))
+        x0, y0, x1, y1 = max(0, bx - 2 * reach), max(0, by - 2 * reach), min(w, bx + bw + 2 * reach), min(h, by + bh + 2 * reach)
+        part = (slice(y0, y1), slice(x0, x1))
+        m = mask[part]
+        g, ip, ii, mi, mp, mip, mii = (f[k][part] for k in ("g", "ip", "ii", "mi", "mp", "mip", "mii"))
+        cv2.multiply(small[part], 1.0 / 255.0, dst=g, dtype=cv2.CV_32F)
+        cv2.multiply(g, m, dst=ip)
         cv2.multiply(g, g, dst=ii)
-        self._box(g, mi), self._box(mask, mp), self._box(ip, mip), self._box(ii, mii)
+        self._box(g, mi), self._box(m, mp), self._box(ip, mip), self._box(ii, mii)
         cv2.multiply(mi, mi, dst=ii)
         cv2.subtract(mii, ii, dst=ii)  # variance of the guide
         cv2.add(ii, self.eps, dst=ii)
@@ -97,13 +124,22 @@ class EdgeUpsampler:
         cv2.divide(ip, ii, dst=ip)  # a
         cv2.multiply(ip, mi, dst=ii)
         cv2.subtract(mp, ii, dst=ii)  # b
-        return self._box(ip, f["a"]), self._box(ii, f["b"])
+        self._box(ip, mi), self._box(ii, mp)  # smoothed a, b (reach of the border effects: two box radii)
+        a, b = f["a"], f["b"]
+        a.fill(0.0), b.fill(0.0)
+        kx0, ky0, kx1, ky1 = keep
+        inner = (slice(ky0 - y0, ky1 - y0), slice(kx0 - x0, kx1 - x0))
+        a[ky0:ky1, kx0:kx1] = mi[inner]
+        b[ky0:ky1, kx0:kx1] = mp[inner]
+        return a, b, keep
 
     def _classes(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(opaque, compute) uint8 maps: cells whose 3x3 neighbourhood is all settled at 1, and cells to compute."""
-        u, t = self._u, self._u["t"]
-        cv2.absdiff(a, 0.0, dst=self._f["g"])
-        flat = cv2.compare(self._f["g"], self.tol, cv2.CMP_LE, dst=u["flat"])
+        h, w = a.shape
+        u = {k: v[:h, :w] for k, v in self._u.items()}
+        t, scratch = u["t"], self._f["g"][:h, :w]
+        cv2.absdiff(a, 0.0, dst=scratch)
+        flat = cv2.compare(scratch, self.tol, cv2.CMP_LE, dst=u["flat"])
         cv2.compare(b, self.tol, cv2.CMP_LE, dst=t)
         zero = cv2.erode(cv2.bitwise_and(flat, t, dst=t), _KERNEL, dst=u["zero"])
         cv2.compare(b, 1.0 - self.tol, cv2.CMP_GE, dst=t)
@@ -127,19 +163,27 @@ class EdgeUpsampler:
             return guided_upsample(mask, luma, radius=self.radius, eps=self.eps)
         if small is None:
             small = small_luma(luma, w, h)
-        a, b = self.coefficients(mask, small)
-        one, compute = self._classes(a, b)
+        a, b, keep = self.coefficients(mask, small)
         out = np.zeros((big_h, big_w), np.float32)
-        self._fill_opaque(one, out)
-        bands = _ceil_div(h, self.band)
-        padded = np.zeros((bands * self.band, w), np.uint8)
-        padded[:h] = compute
-        per_band = padded.reshape(bands, self.band, w).any(axis=1)
+        if keep is None:
+            self.computed_share = 0.0
+            return out
+        kx0, ky0, kx1, ky1 = keep
+        one, compute = self._classes(a[ky0:ky1, kx0:kx1], b[ky0:ky1, kx0:kx1])
+        band, (kh, kw) = self.band, one.shape
+        bands = _ceil_div(kh, band)
+        # per band of rows: columns opaque in every row are filled, columns with anything else to do are computed
+        pad = bands * band - kh
+        one_b = np.pad(one, ((0, pad), (0, 0)), constant_values=255).reshape(bands, band, kw)
+        comp_b = np.pad(compute, ((0, pad), (0, 0))).reshape(bands, band, kw)
+        all_one = one_b.all(axis=1)
+        todo = comp_b.any(axis=1) | (one_b.any(axis=1) & ~all_one)
+        for i, c0, c1 in _runs(all_one, 1):
+            x0, x1, y0, y1 = self._pixels(kx0 + c0, kx0 + c1, ky0 + i * band, min(ky1, ky0 + (i + 1) * band))
+            out[y0:y1, x0:x1] = 1.0
         done = 0
-        for i in range(bands):
-            r0, r1 = i * self.band, min(h, (i + 1) * self.band)
-            for c0, c1 in _runs(per_band[i], self.gap):
-                done += self._apply(a, b, luma, out, c0, c1, r0, r1)
+        for i, c0, c1 in _runs(todo, self.gap):
+            done += self._apply(a, b, luma, out, kx0 + c0, kx0 + c1, ky0 + i * band, min(ky1, ky0 + (i + 1) * band))
         self.computed_share = done / float(big_w * big_h)
         return out
 
@@ -148,16 +192,6 @@ class EdgeUpsampler:
         w, h = self.work
         return (_ceil_div(c0 * self.width, w), min(self.width, _ceil_div(c1 * self.width, w)),
                 _ceil_div(r0 * self.height, h), min(self.height, _ceil_div(r1 * self.height, h)))
-
-    def _fill_opaque(self, one: np.ndarray, out: np.ndarray) -> None:
-        rows, cols = np.flatnonzero(one.any(axis=1)), np.flatnonzero(one.any(axis=0))
-        if rows.size == 0:
-            return
-        c0, c1, r0, r1 = int(cols[0]), int(cols[-1]) + 1, int(rows[0]), int(rows[-1]) + 1
-        x0, x1, y0, y1 = self._pixels(c0, c1, r0, r1)
-        # nearest cell, possibly one off at non-integer scales: harmless, an opaque cell's neighbours are opaque or computed
-        block = cv2.resize(one[r0:r1, c0:c1], (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
-        np.multiply(block, np.float32(1.0 / 255.0), out=out[y0:y1, x0:x1])
 
     def _view(self, rows: int, cols: int, slot: int) -> np.ndarray:
         """A contiguous (rows, cols) float32 view of scratch slot 0 or 1."""
