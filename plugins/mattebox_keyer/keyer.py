@@ -31,7 +31,7 @@ from mattebox.matte.refine import choke, feather
 from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
 
 from .foreground import despilled_rgb
-from .refine import refine_band
+from .refine import SolidColours, refine_band
 from .regions import Box, object_boxes, seeded_boxes
 from .screen import detect_screen, hue_near, screen_difference
 from .screen_model import ScreenModel, build_model, reuse_model
@@ -74,6 +74,7 @@ class HalfMatte:
     rgb_half: np.ndarray  # uint8 (h, w, 3) R'G'B' at chroma resolution
     screen: str
     boxes: list[Box] | None = None  # boxes holding every non-zero pixel of ``alpha`` (None: not known)
+    colours: SolidColours | None = None  # the solid colours the edge refinement used
 
 
 @dataclass
@@ -244,11 +245,20 @@ class Keyer:
         model = self.screen_model(frame)
         return model.plate, model.d_plate, model.mask
 
-    def estimate_linear(self, frame: LinearFrame, model: ScreenModel | None = None, *, own: bool = False) -> HalfMatte:
+    def estimate_linear(
+        self,
+        frame: LinearFrame,
+        model: ScreenModel | None = None,
+        *,
+        own: bool = False,
+        colours: SolidColours | None = None,
+    ) -> HalfMatte:
         """Steps 2-5 on a frame from :meth:`linearise`.
 
         :param model: a key frame's clean plate to reuse when it fits this frame (else one is measured).
         :param own: ``model`` was measured on this very frame.
+        :param colours: an earlier frame's solid colours for the edge refinement, reused while this
+            frame's core stays close to them (``None``: cluster this frame's).
         """
         s = self.settings
         lin, lin_small, d, screen = frame.lin, frame.lin_small, frame.d, frame.screen
@@ -276,17 +286,21 @@ class Keyer:
             inner[y0:y1, x0:x1] = inner_box
             cores.append(core)
         if s.edge_refine:
-            self._refine(alpha, alpha_cd, boxes, cores, inner, lin, lin_small, plate, clip_black)
+            colours = self._refine(alpha, alpha_cd, boxes, cores, inner, lin, lin_small, plate, clip_black, colours)
         if clip_black <= 0:
             np.clip(alpha, 0.0, 1.0, out=alpha)
-            return HalfMatte(alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen)
+            return HalfMatte(
+                alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, colours=colours
+            )
         strong = np.zeros(alpha.shape, np.uint8)
         for y0, y1, x0, x1 in boxes:
             self._clip(alpha[y0:y1, x0:x1], clip_black, strong[y0:y1, x0:x1])
         # what is left of the noise inside the boxes, away from anything clearly foreground, goes too
         boxes = seeded_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT), strong)
         alpha = _only_in(alpha, boxes)
-        return HalfMatte(alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, boxes=boxes)
+        return HalfMatte(
+            alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, boxes=boxes, colours=colours
+        )
 
     @staticmethod
     def _clip(alpha: np.ndarray, clip_black: float, strong: np.ndarray) -> None:
@@ -355,13 +369,17 @@ class Keyer:
         lin_small: np.ndarray,
         plate: np.ndarray,
         clip_black: float,
-    ) -> None:
-        """Edge refinement (:func:`.refine.refine_band`) of the soft band around the solid core, in place."""
+        colours: SolidColours | None,
+    ) -> SolidColours | None:
+        """Edge refinement (:func:`.refine.refine_band`) of the soft band around the solid core, in place.
+
+        :returns: the solid colours used, if any.
+        """
         hs, ws = lin_small.shape[:2]
         inner_small = cv2.resize(inner * np.uint8(255), (ws, hs), interpolation=cv2.INTER_AREA)
         known = (inner_small > _KNOWN * 255).astype(np.float32)
         if not known.any():
-            return
+            return None
         xs, ys, core_at = [], [], []
         for (y0, y1, x0, x1), core in zip(boxes, cores):
             band = cv2.compare(alpha_cd[y0:y1, x0:x1], max(clip_black, 0.01), cv2.CMP_GT)
@@ -375,8 +393,8 @@ class Keyer:
             xs.append(px + x0)
             ys.append(py + y0)
         if not xs:
-            return
-        refine_band(
+            return None
+        return refine_band(
             alpha,
             np.concatenate(xs),
             np.concatenate(ys),
@@ -387,6 +405,7 @@ class Keyer:
             known,
             tolerance=self.settings.edge_tolerance,
             edge_white=self.settings.edge_white,
+            colours=colours,
         )
 
 

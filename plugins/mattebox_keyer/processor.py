@@ -4,7 +4,9 @@ Frames of a batch are keyed concurrently (OpenCV and most numpy work release the
 depends on no other once the screen is known from the clip's first frame), then answered in order.
 Every :data:`~.screen_model.KEY_INTERVAL`-th frame of the job is a key frame whose clean plate the
 frames up to the next one reuse where it fits them: a batch first brings its frames to linear
-light, then measures the plates of the key frames among them, then keys every frame.
+light, then measures the plates of the key frames among them, then keys every frame. The solid
+colours a key frame's edge refinement clusters serve the frames of the next interval (by then
+that key frame is keyed whatever the batches: at most one interval is keyed at once).
 Without temporal smoothing every frame is answered in the call that brought it. With it, a frame is
 answered once its successor is keyed (the smoothing looks one frame ahead), so the first
 :meth:`process` returns one result fewer than it was given and :meth:`finish` returns the last frame.
@@ -22,6 +24,7 @@ from mattebox.backend import MatteResult
 from mattebox.media.frame import Frame
 
 from .keyer import HalfMatte, Keyer, LinearFrame
+from .refine import SolidColours
 from .screen_model import KEY_INTERVAL, ScreenModel
 from .settings import KeyerSettings
 from .temporal import centred_smooth
@@ -48,6 +51,7 @@ class KeyerProcessor:
         self._previous: HalfMatte | None = None  # the last answered frame's raw estimate
         self._seen = 0  # frames keyed so far (their position in the job picks the key frames)
         self._model: ScreenModel | None = None  # the latest key frame's clean plate
+        self._colours: dict[int, SolidColours | None] = {}  # key frame position → its solid colours
 
     def prepare(self) -> None:
         return None
@@ -66,6 +70,12 @@ class KeyerProcessor:
 
     def _estimate_all(self, frames: list[Frame]) -> list[HalfMatte]:
         """Key ``frames`` (the next ones of the job, in order) at chroma resolution."""
+        halves: list[HalfMatte] = []
+        for start in range(0, len(frames), KEY_INTERVAL):  # an interval at most: earlier key frames are done
+            halves += self._estimate_chunk(frames[start : start + KEY_INTERVAL])
+        return halves
+
+    def _estimate_chunk(self, frames: list[Frame]) -> list[HalfMatte]:
         lights: list[LinearFrame] = []
         if self.keyer.screen is None:  # the first frame fixes the screen for the clip: bring it alone
             lights.append(self._linearise(frames[0]))
@@ -75,11 +85,22 @@ class KeyerProcessor:
         keys = [i for i, n in enumerate(positions) if n % KEY_INTERVAL == 0]
         key_models = dict(zip(keys, self._map(self.keyer.screen_model, [(lights[i],) for i in keys])))
         jobs = []
-        for i, light in enumerate(lights):
+        for i, (n, light) in enumerate(zip(positions, lights)):
             if i in key_models:
                 self._model = key_models[i]
-            jobs.append((light, self._model, i in key_models))
-        return self._map(lambda light, model, own: self.keyer.estimate_linear(light, model, own=own), jobs)
+            key = n - n % KEY_INTERVAL
+            # a key frame clusters its own solid colours; the others take the previous key frame's
+            colours = None if n == key else self._colours.get(key - KEY_INTERVAL)
+            jobs.append((light, self._model, i in key_models, colours))
+        halves = self._map(
+            lambda light, model, own, colours: self.keyer.estimate_linear(light, model, own=own, colours=colours),
+            jobs,
+        )
+        for n, half in zip(positions, halves):
+            if n % KEY_INTERVAL == 0:  # kept for the next interval; the one before the previous goes
+                self._colours = {k: c for k, c in self._colours.items() if k >= n - KEY_INTERVAL}
+                self._colours[n] = half.colours
+        return halves
 
     def _finish(
         self, frame: Frame, half: HalfMatte, previous: HalfMatte | None, following: HalfMatte | None
@@ -123,6 +144,7 @@ class KeyerProcessor:
         self._waiting.clear()
         self._previous = None
         self._model = None
+        self._colours = {}
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None

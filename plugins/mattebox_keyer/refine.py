@@ -11,13 +11,15 @@ soft band is a small share of the frame.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
 from .sampling import sample_bilinear
 from .screen import push_pull
 
-__all__ = ["refine_band"]
+__all__ = ["SolidColours", "refine_band", "solid_colours"]
 
 _NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
 _MIN_MISFITS = 64  # fewer misfitting edge pixels than this are not worth a k-means
@@ -26,6 +28,37 @@ _KMEANS_POINTS = 1500  # solid pixels sampled for the k-means
 _K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
 _PRESENCE = 0.02  # share of a solid colour around an edge pixel for it to be tried there
 _PRES_DIV = 8  # neighbourhood for that share: an eighth of the frame's width
+_RECLUSTER = 1.25  # core colours farther from the given colours than this many times their spread ...
+_NEW_COLOUR = 0.1 * _NOISE_FLOOR  # ... plus this (squared linear light): k-means anew
+
+
+@dataclass(frozen=True)
+class SolidColours:
+    """The solid core's typical colours (a k-means in linear light), measured on a key frame."""
+
+    centres: np.ndarray  # float32 (k, 3)
+    spread: float  # mean squared distance of the core's colours to their nearest centre
+
+
+def solid_colours(core_px: np.ndarray) -> SolidColours | None:
+    """The k-means of the solid core's colours ``core_px`` (n, 3), or ``None`` when too few to cluster."""
+    k = min(_K, len(core_px) // 8)
+    if k < 2:
+        return None
+    step = max(1, len(core_px) // _KMEANS_POINTS)
+    sample = np.ascontiguousarray(core_px[::step], dtype=np.float32)
+    centres, _ = _kmeans(sample, k)
+    return SolidColours(centres, float(_nearest(sample, centres)[1].mean()))
+
+
+def _nearest(points: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index of the nearest centre, squared distance to it) for every point."""
+    d = _dots(points, centres)
+    d *= -2.0
+    d += np.einsum("ij,ij->i", centres, centres)[None, :]
+    labels = d.argmin(1)
+    nearest = d[np.arange(len(points)), labels] + np.einsum("ij,ij->i", points, points)
+    return labels, np.maximum(nearest, 0.0)
 
 
 def refine_band(
@@ -40,7 +73,8 @@ def refine_band(
     *,
     tolerance: float,
     edge_white: float,
-) -> None:
+    colours: SolidColours | None = None,
+) -> SolidColours | None:
     """Solve ``I = αF + (1−α)B`` at the band pixels ``(xs, ys)`` of ``alpha`` (in place).
 
     :param core_at: the solid-core weight (0..1) at those pixels: the core keeps its value.
@@ -49,6 +83,9 @@ def refine_band(
     :param known: float32 0/1 on the plate grid: cells wholly inside the solid core.
     :param tolerance: how closely a pixel must lie on the screen–foreground line (``edge_tolerance``).
     :param edge_white: matte level at which edge pixels go opaque through a knee (1: off).
+    :param colours: an earlier frame's solid colours, used while this frame's core is close to
+        them (else, or when ``None``, this frame's core is clustered).
+    :returns: the solid colours used (``None`` when none were needed).
     """
     h2, w2 = alpha.shape
     hs, ws = plate_small.shape[:2]
@@ -67,9 +104,10 @@ def refine_band(
     vv = np.einsum("ij,ij->i", v, v)
     misfit = np.einsum("ij,ij->i", resid, resid) > _REFIT * (tolerance**2 * vv + _NOISE_FLOOR)
     idx = np.flatnonzero(misfit)
+    used = None
     if idx.size >= _MIN_MISFITS:
-        p2, r2_, d2 = _cluster_candidates(
-            lin_small, known, map_x[idx], map_y[idx], v[idx], bg[idx], proj[idx], resid[idx], den[idx]
+        p2, r2_, d2, used = _cluster_candidates(
+            lin_small, known, colours, map_x[idx], map_y[idx], v[idx], bg[idx], proj[idx], resid[idx], den[idx]
         )
         proj, resid, den = proj.copy(), resid.copy(), den.copy()
         proj[idx], resid[idx], den[idx] = p2, r2_, d2
@@ -86,6 +124,7 @@ def refine_band(
         knee = lo + (target - lo) * ((1.0 - lo) / max(edge_white - lo, 1e-6))
         target = np.where(target > lo, np.minimum(np.maximum(knee, target), np.maximum(target, 1.0)), target)
     alpha[ys, xs] = current + (1.0 - core_at) * (target - current)
+    return used
 
 
 def _dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -116,19 +155,24 @@ def _kmeans(points: np.ndarray, k: int, iterations: int = 6) -> tuple[np.ndarray
     return c, labels
 
 
-def _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den):
+def _cluster_candidates(lin_small, known, colours, map_x, map_y, v, bg, proj, resid, den):
     """Also try each nearby solid colour (k-means of the core's colours) as F; keep the best-fitting one."""
     hs, ws = known.shape
     solid = known > 0
     core_px = lin_small[solid].astype(np.float32)
-    k = min(_K, len(core_px) // 8)
-    if k < 2:
-        return proj, resid, den
-    step = max(1, len(core_px) // _KMEANS_POINTS)
-    centres, _ = _kmeans(core_px[::step], k)
+    labels = None
+    if colours is not None and len(core_px) >= 8:
+        labels, dist = _nearest(core_px, colours.centres)
+        if float(dist.mean()) > _RECLUSTER * colours.spread + _NEW_COLOUR:  # new colours in the core
+            labels = None
+    if labels is None:
+        colours = solid_colours(core_px)
+        if colours is None:
+            return proj, resid, den, None
+        labels = _nearest(core_px, colours.centres)[0]
+    centres = colours.centres
+    k = len(centres)
     # every solid pixel to its nearest centre, and each colour's share around every plate pixel
-    d = np.einsum("ij,ij->i", core_px, core_px)[:, None] - 2.0 * _dots(core_px, centres)
-    labels = (d + np.einsum("ij,ij->i", centres, centres)[None, :]).argmin(1)
     members = np.zeros((hs, ws, k), np.uint8)
     yy, xx = np.nonzero(solid)
     members[yy, xx, labels] = 1
@@ -162,4 +206,4 @@ def _cluster_candidates(lin_small, known, map_x, map_y, v, bg, proj, resid, den)
         proj[better] = p_best
         den[better] = dd[rows, best][better]
         resid[better] = v[better] - p_best[:, None] * chosen
-    return proj, resid, den
+    return proj, resid, den, colours

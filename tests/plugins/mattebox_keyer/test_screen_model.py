@@ -1,6 +1,6 @@
-"""The clean plate measured on key frames and reused by the frames after them: reused only where it
-fits (exposure drift is followed, a cut or a local light change is not papered over), and the
-mattes do not depend on how the frames were batched."""
+"""The clean plate and solid colours measured on key frames and reused by the frames after them: reused
+only where they fit (exposure drift is followed, a cut, a local light change or new colours are not
+papered over), and the mattes do not depend on how the frames were batched."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from mattebox.media.color import ColorInfo
 from mattebox.media.frame import Frame
 from mattebox_keyer.keyer import Keyer
 from mattebox_keyer.processor import KeyerProcessor
+from mattebox_keyer.refine import SolidColours
 from mattebox_keyer.screen_model import KEY_INTERVAL, reuse_model
 
 
@@ -81,3 +82,21 @@ def test_key_frames_do_not_depend_on_batches(clips):
         for a, b in zip(single, batched):
             np.testing.assert_array_equal(a.alpha, b.alpha)
             np.testing.assert_array_equal(a.foreground, b.foreground)
+
+
+def test_solid_colours_are_reused_only_while_the_core_keeps_them(shared_clip):
+    keyer = Keyer()
+    frames = _frames(shared_clip("greenscreen_walker.mp4"), 2)  # real footage: the walker, 720p
+    first = keyer.estimate_linear(_light(keyer, frames[0]))
+    assert first.colours is not None and len(first.colours.centres) >= 2
+    light = _light(keyer, frames[1])
+    own = keyer.estimate_linear(light)
+    again = keyer.estimate_linear(light, colours=first.colours)
+    assert again.colours is first.colours  # the next frame shows the same clothes: no k-means
+    assert float(np.abs(again.alpha - own.alpha).mean()) < 2e-4  # and keys as its own colours would
+    # colours the frame's core does not hold (magenta shades): clustered anew, as with none given
+    magenta = SolidColours(np.array([[0.5, 0.0, 0.5], [0.8, 0.1, 0.7], [0.3, 0.0, 0.4]], np.float32), 1e-6)
+    other = keyer.estimate_linear(light, colours=magenta)
+    assert other.colours is not magenta
+    np.testing.assert_array_equal(other.colours.centres, own.colours.centres)
+    np.testing.assert_array_equal(other.alpha, own.alpha)
