@@ -54,7 +54,7 @@ def _ratio(value: str) -> float:
 _OPTIONS: tuple[Option, ...] = (
     Option("model", str, "auto", "model name (auto, selfie, selfie-landscape, rvm, modnet, or any installed name)"),
     Option("provider", str.lower, "auto", "ONNX Runtime execution provider", choices=("auto", *PROVIDERS)),
-    Option("batch-size", _non_negative_int, 0, "frames per model run (0: 8 on a GPU, 4 on the CPU)"),
+    Option("batch-size", _non_negative_int, 0, "frames per model run (0: 8 on a GPU, 1 on the CPU)"),
     Option("smoothing", _smoothing, None, "temporal smoothing 0..0.95, or auto (0.5; off for recurrent models)"),
     Option("refine-crop", _switch, True, "second model pass on a crop around the people (on/off)", choices=("on", "off")),
     Option("edge-radius", _non_negative_int, 0, "guided-filter radius in pixels (0: from the frame size)"),

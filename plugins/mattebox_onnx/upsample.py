@@ -170,14 +170,11 @@ class EdgeUpsampler:
             return out
         kx0, ky0, kx1, ky1 = keep
         one, compute = self._classes(a[ky0:ky1, kx0:kx1], b[ky0:ky1, kx0:kx1])
-        band, (kh, kw) = self.band, one.shape
-        bands = _ceil_div(kh, band)
+        band, kh = self.band, one.shape[0]
+        starts = np.arange(0, kh, band)
         # per band of rows: columns opaque in every row are filled, columns with anything else to do are computed
-        pad = bands * band - kh
-        one_b = np.pad(one, ((0, pad), (0, 0)), constant_values=255).reshape(bands, band, kw)
-        comp_b = np.pad(compute, ((0, pad), (0, 0))).reshape(bands, band, kw)
-        all_one = one_b.all(axis=1)
-        todo = comp_b.any(axis=1) | (one_b.any(axis=1) & ~all_one)
+        all_one = np.minimum.reduceat(one, starts, axis=0) > 0
+        todo = (np.maximum.reduceat(compute, starts, axis=0) > 0) | ((np.maximum.reduceat(one, starts, axis=0) > 0) & ~all_one)
         for i, c0, c1 in _runs(all_one, 1):
             x0, x1, y0, y1 = self._pixels(kx0 + c0, kx0 + c1, ky0 + i * band, min(ky1, ky0 + (i + 1) * band))
             out[y0:y1, x0:x1] = 1.0

@@ -47,23 +47,44 @@ class TemporalSmoother:
         """Smooth ``alpha`` (float32 H×W) given the frame's luma (uint8 or float, H×W)."""
         if self.strength <= 0.0:
             return alpha
+        alpha = alpha.astype(np.float32, copy=False)
         small = self._small_luma(luma)
         prev_a, prev_l = self._prev_alpha, self._prev_luma
         if prev_a is None or prev_l is None or prev_a.shape != alpha.shape or prev_l.shape != small.shape:
             out = alpha
         else:
             change = cv2.absdiff(small, prev_l)
-            if float(change.mean()) > self.scene_cut:
+            if float(cv2.mean(change)[0]) > self.scene_cut:
                 out = alpha
             else:
-                # weight of the past: strength where still, falling to 0 past the motion threshold
-                still = 1.0 - np.minimum(change * (1.0 / self.motion_threshold), 1.0)
-                # also let large matte changes through (a limb appearing) to avoid ghosts
-                weight = cv2.resize(still * self.strength, (alpha.shape[1], alpha.shape[0]), interpolation=cv2.INTER_LINEAR)
-                diff = cv2.subtract(prev_a, alpha)
-                gate = np.maximum(1.0 - np.abs(diff) * 2.0, 0.0)
-                weight *= gate
-                out = alpha + weight * diff
+                out = alpha.copy()
+                # where both mattes are 0 the blend changes nothing: work on the box holding either's foreground
+                x, y, w, h = cv2.boundingRect(cv2.bitwise_or(cv2.compare(alpha, 0.0, cv2.CMP_GT), cv2.compare(prev_a, 0.0, cv2.CMP_GT)))
+                if w and h:
+                    self._blend(out[y : y + h, x : x + w], prev_a[y : y + h, x : x + w], change, (x, y, w, h), alpha.shape)
         self._prev_alpha = out
         self._prev_luma = small
         return out
+
+    def _still_weight(self, change: np.ndarray) -> np.ndarray:
+        """The past's weight from the luma change, in place: strength where still, 0 past the motion threshold."""
+        cv2.min(change, self.motion_threshold, dst=change)
+        cv2.multiply(change, self.strength / self.motion_threshold, dst=change)
+        return cv2.subtract(self.strength, change, dst=change)
+
+    def _blend(self, out: np.ndarray, prev: np.ndarray, change: np.ndarray, box: tuple[int, int, int, int],
+               shape: tuple[int, ...]) -> None:
+        """``out += weight * (prev - out)`` in place, over ``box`` of a matte of ``shape`` (``change``: the luma change map)."""
+        x, y, w, h = box
+        if change.shape == shape:
+            weight = self._still_weight(change[y : y + h, x : x + w].copy())
+        else:
+            still = cv2.resize(self._still_weight(change), (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
+            weight = still[y : y + h, x : x + w].copy()
+        diff = cv2.subtract(prev, out)
+        # also let large matte changes through (a limb appearing) to avoid ghosts: gate = max(1 - 2|diff|, 0)
+        gate = cv2.absdiff(diff, 0.0)
+        cv2.subtract(1.0, cv2.multiply(gate, 2.0, dst=gate), dst=gate)
+        cv2.max(gate, 0.0, dst=gate)
+        cv2.multiply(weight, gate, dst=weight)
+        cv2.add(out, cv2.multiply(weight, diff, dst=diff), dst=out)
