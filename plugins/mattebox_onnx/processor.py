@@ -188,8 +188,9 @@ class OnnxProcessor:
             if full[i]:
                 work = self._to_work(masks[i])
                 self.tracker.after_full(work, crop, thumbs[i])
-            elif crop is None or self.tracker.crop is None or reaches_edge(crop_mask, crop, frame.width, frame.height):
-                # the people left the followed crop (or it was lost): the whole-frame pass after all
+            elif (crop is None or self.tracker.crop is None or reaches_edge(crop_mask, crop, frame.width, frame.height)
+                  or not (crop_mask > 0.5).any()):
+                # the people reach the followed crop's edge, or left it, or it was lost: the whole-frame pass after all
                 whole = self.runner.run([self._model_inputs(frame, None)]).alpha[0]
                 work, crop = self._to_work(whole), self._crop_for(frame, whole)
                 self.tracker.after_full(work, crop, thumbs[i])
