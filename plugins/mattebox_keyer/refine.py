@@ -28,6 +28,7 @@ _KMEANS_POINTS = 1500  # solid pixels sampled for the k-means
 _K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
 _PRESENCE = 0.02  # share of a solid colour around an edge pixel for it to be tried there
 _PRES_DIV = 8  # neighbourhood for that share: an eighth of the frame's width
+_BLAS_ROWS = 4096  # rows per matrix product: OpenBLAS keeps products under 2^18 multiply-adds on one thread
 _RECLUSTER = 1.25  # core colours farther from the given colours than this many times their spread ...
 _NEW_COLOUR = 0.1 * _NOISE_FLOOR  # ... plus this (squared linear light): k-means anew
 
@@ -128,9 +129,16 @@ def refine_band(
 
 
 def _dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b.T`` for (n, 3) and (k, 3) arrays without BLAS (its threads spin on small products,
-    burning CPU the frames keyed beside this one need)."""
-    return np.einsum("ij,kj->ik", a, b)
+    """``a @ b.T`` for (n, 3) and (k, 3) arrays, in row blocks small enough for BLAS to stay on one thread.
+
+    OpenBLAS spreads larger products over threads that then spin, burning more CPU than the product
+    costs (and the frames keyed beside this one need those cores).
+    """
+    bt = np.ascontiguousarray(b.T)
+    out = np.empty((len(a), len(b)), np.result_type(a, b))
+    for i in range(0, len(a), _BLAS_ROWS):
+        np.dot(a[i : i + _BLAS_ROWS], bt, out=out[i : i + _BLAS_ROWS])
+    return out
 
 
 def _kmeans(points: np.ndarray, k: int, iterations: int = 6) -> tuple[np.ndarray, np.ndarray]:
@@ -138,11 +146,11 @@ def _kmeans(points: np.ndarray, k: int, iterations: int = 6) -> tuple[np.ndarray
     p2 = np.einsum("ij,ij->i", points, points)
     first = int(np.argmax(np.einsum("ij,ij->i", points - points.mean(0), points - points.mean(0))))
     centres = [first]
-    dist = p2 - 2.0 * np.einsum("ij,j->i", points, points[first]) + p2[first]
+    dist = p2 - 2.0 * np.dot(points, points[first]) + p2[first]
     for _ in range(1, k):
         nxt = int(np.argmax(dist))
         centres.append(nxt)
-        dist = np.minimum(dist, p2 - 2.0 * np.einsum("ij,j->i", points, points[nxt]) + p2[nxt])
+        dist = np.minimum(dist, p2 - 2.0 * np.dot(points, points[nxt]) + p2[nxt])
     c = points[centres].copy()
     labels = np.zeros(len(points), np.int64)
     for _ in range(iterations):
