@@ -102,7 +102,7 @@ def report_section() -> str:
         f"(target ≥ 0.7; median of {len(r['runs']['body'])} interleaved rounds)\n"
         f"- the runtime's pipeline with an empty matte (decode/encode overlapped, nothing to segment): "
         f"{r.get('empty_fps', float('nan')):.1f} f/s\n"
-        "- GPU figures: not measured (no GPU machine was available to this work)\n"
+        "- GPU figures: see the GPU section (`benchmarks/onnx_gpu.py`)\n"
         "- Command: `python benchmarks/onnx_cpu_speed.py --frames 120 --repeat 3`\n"
     )
 

@@ -29,6 +29,7 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("memory", []),
     ("onnx_quality", []),
     ("onnx_cpu_speed", []),
+    ("onnx_gpu", []),
     ("aliyun_faults", []),
     ("aliyun_long_clip", []),
     ("blender_overhead", []),

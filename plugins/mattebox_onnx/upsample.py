@@ -44,7 +44,6 @@ def small_luma(luma: np.ndarray, width: int, height: int) -> np.ndarray:
 def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int, int]]:
     """``(row, start, end)`` runs of True along each row of ``flags`` (2-D), merging runs of a row
     separated by fewer than ``gap`` Falses."""
-    rows, width = flags.shape
     edges = np.diff(np.pad(flags.view(np.int8), ((0, 0), (1, 1))), axis=1)
     starts, ends = np.nonzero(edges > 0), np.nonzero(edges < 0)[1]  # row-major: each row's runs in order
     runs: list[tuple[int, int, int]] = []
@@ -79,7 +78,7 @@ class EdgeUpsampler:
         self.work = (work_width, work_height)
         self.radius, self.eps, self.tol = radius, float(eps), tol
         self.band, self.gap = band, gap
-        self.r_small = max(1, int(round(radius * work_width / width)))
+        self.r_small = max(1, round(radius * work_width / width))
         self._mean = np.full(2 * self.r_small + 1, 1.0 / (2 * self.r_small + 1), np.float32)
         k = width // work_width
         self.factor = k if k > 1 and width == k * work_width and height == k * work_height else 0
