@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix, ycbcr_to_rgb
+from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix, upsample_chroma, ycbcr_to_rgb_matrix
 
 from .screen import SCREEN_CHANNEL
 
@@ -71,34 +71,44 @@ def despilled_rgb(
     :param regions: ``(y0, y1, x0, x1)`` boxes at chroma resolution: only these are converted (the
         rest, fully transparent, is left black); ``None`` converts the whole frame.
     """
-    spill = spill_amount(rgb_half, screen, method, strength)
-    if spill is None:
+    if method == "none" or strength <= 0:
         return None
     big_h, big_w = y.shape
     h, w = cb.shape
     if regions is None or big_h != 2 * h or big_w != 2 * w:
+        spill = spill_amount(rgb_half, screen, method, strength)
         return _convert(y, cb, cr, spill, screen, restore_luma, color)
     out = np.zeros((big_h, big_w, 3), np.uint8)
     for y0, y1, x0, x1 in regions:
         full = (slice(2 * y0, 2 * y1), slice(2 * x0, 2 * x1))
         half = (slice(y0, y1), slice(x0, x1))
-        out[full] = _convert(y[full], cb[half], cr[half], spill[half], screen, restore_luma, color)
+        spill = spill_amount(rgb_half[half], screen, method, strength)
+        _convert(y[full], cb[half], cr[half], spill, screen, restore_luma, color, out=out[full])
     return out
 
 
 def _convert(
-    y: np.ndarray, cb: np.ndarray, cr: np.ndarray, spill: np.ndarray, screen: str, restore_luma: float, color: ColorInfo
+    y: np.ndarray,
+    cb: np.ndarray,
+    cr: np.ndarray,
+    spill: np.ndarray,
+    screen: str,
+    restore_luma: float,
+    color: ColorInfo,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
+    """Despilled R'G'B' of the planes (into ``out`` when given)."""
     dy, dcb, dcr = _plane_coefficients(screen, restore_luma, color)
     cb2 = cv2.addWeighted(cb, 1.0, spill, float(dcb), 0.0)
     cr2 = cv2.addWeighted(cr, 1.0, spill, float(dcr), 0.0)
+    size = (y.shape[1], y.shape[0])
     if abs(dy) > 1e-6:
-        spill_full = (
-            spill
-            if spill.shape == y.shape
-            else cv2.resize(spill, (y.shape[1], y.shape[0]), interpolation=cv2.INTER_LINEAR)
-        )
+        spill_full = spill if spill.shape == y.shape else cv2.resize(spill, size, interpolation=cv2.INTER_LINEAR)
         y2 = cv2.addWeighted(y, 1.0, spill_full, float(dy), 0.0)
     else:
         y2 = y
-    return ycbcr_to_rgb(y2, cb2, cr2, color)
+    ycc = cv2.merge([y2, upsample_chroma(cb2, *size), upsample_chroma(cr2, *size)])
+    if out is None:
+        return cv2.transform(ycc, ycbcr_to_rgb_matrix(color))
+    cv2.transform(ycc, ycbcr_to_rgb_matrix(color), dst=out)
+    return out

@@ -78,6 +78,7 @@ def refine_band(
 ) -> SolidColours | None:
     """Solve ``I = αF + (1−α)B`` at the band pixels ``(xs, ys)`` of ``alpha`` (in place).
 
+    :param alpha: float32, C-contiguous.
     :param core_at: the solid-core weight (0..1) at those pixels: the core keeps its value.
     :param lin: the frame in linear light at the matte's resolution.
     :param lin_small: the same on the plate grid; ``plate_small`` the clean plate there.
@@ -96,7 +97,9 @@ def refine_band(
     map_y = (ys.astype(np.float32) + 0.5) * (hs / h2) - 0.5
     fg = sample_bilinear(fg_small, map_x, map_y)
     bg = sample_bilinear(plate_small, map_x, map_y)
-    v = lin[ys, xs] - bg
+    flat = ys.astype(np.intp) * w2 + xs  # flat indices: gathers a few times cheaper than (y, x) pairs
+    v = np.take(lin.reshape(-1, 3), flat, axis=0)
+    v -= bg
     dvec = fg - bg
     den = np.einsum("ij,ij->i", dvec, dvec)
     proj = np.einsum("ij,ij->i", v, dvec) / np.maximum(den, 1e-6)
@@ -116,7 +119,7 @@ def refine_band(
     # to its distance from the screen, plus the noise floor that faint pixels cannot beat)
     scale = tolerance * tolerance * vv + _NOISE_FLOOR
     weight = np.exp(-np.einsum("ij,ij->i", resid, resid) / scale) * (den > 1e-3)
-    current = alpha[ys, xs]
+    current = np.take(alpha, flat)
     target = current + weight * (proj - current)
     # near-opaque edge pixels of a textured object (its colour varies about the solid colour
     # found): opaque, through a knee from (white − 0.15) to the edge white level
@@ -124,7 +127,7 @@ def refine_band(
         lo = max(0.0, edge_white - 0.15)
         knee = lo + (target - lo) * ((1.0 - lo) / max(edge_white - lo, 1e-6))
         target = np.where(target > lo, np.minimum(np.maximum(knee, target), np.maximum(target, 1.0)), target)
-    alpha[ys, xs] = current + (1.0 - core_at) * (target - current)
+    np.put(alpha, flat, current + (1.0 - core_at) * (target - current))
     return used
 
 
@@ -189,7 +192,7 @@ def _cluster_candidates(lin_small, known, colours, map_x, map_y, v, bg, proj, re
     counts = cv2.boxFilter(members, cv2.CV_16U, (r, r), normalize=False).reshape(hs, ws, k)
     gy = np.clip(np.rint(map_y), 0, hs - 1).astype(np.int64)
     gx = np.clip(np.rint(map_x), 0, ws - 1).astype(np.int64)
-    near = counts[gy, gx] > int(_PRESENCE * r * r)  # (n, k): share above _PRESENCE
+    near = np.take(counts.reshape(-1, k), gy * ws + gx, axis=0) > int(_PRESENCE * r * r)  # (n, k): share above
     # projection of v = I − B on d = C − B for every centre C, by matrix products (no n×k×3 arrays):
     # v·d = v·C − v·B, |d|² = |C|² − 2 B·C + |B|², residual² = |v|² − (v·d)² / |d|²
     vb = np.einsum("ij,ij->i", v, bg)[:, None]

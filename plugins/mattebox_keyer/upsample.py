@@ -74,8 +74,8 @@ def upsample_matte(
         boxes = object_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT))
     for y0, y1, x0, x1 in boxes:  # the matte is 0 elsewhere
         a = np.ascontiguousarray(alpha[y0:y1, x0:x1])
-        out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1] = cv2.resize(
-            a, (2 * (x1 - x0), 2 * (y1 - y0)), interpolation=cv2.INTER_LINEAR
+        cv2.resize(
+            a, (2 * (x1 - x0), 2 * (y1 - y0)), dst=out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1], interpolation=cv2.INTER_LINEAR
         )
         if method == "detail":
             _add_detail(out, a, luma, luma_half, y0, x0)
@@ -103,6 +103,15 @@ def _add_detail(out: np.ndarray, a: np.ndarray, luma: np.ndarray, luma_half: np.
     slope_c = sample_bilinear(slope, map_x, map_y)
     g_base = sample_bilinear(g_half, map_x, map_y)
     fy, fx = cy + 2 * y0, cx + 2 * x0
+    if luma.flags.c_contiguous and out.flags.c_contiguous:  # flat indices: a third of the cost of (y, x) pairs
+        flat = fy * out.shape[1] + fx
+        detail = np.take(luma, flat).astype(np.float32)
+        detail -= g_base
+        detail *= slope_c
+        detail += np.take(out, flat)
+        np.clip(detail, 0.0, 1.0, out=detail)
+        np.put(out, flat, detail)
+        return
     detail = luma[fy, fx].astype(np.float32)
     detail -= g_base
     detail *= slope_c
