@@ -18,8 +18,21 @@ from .preprocess import Rect
 __all__ = ["SceneCuts", "merge_crop", "person_crop", "work_size"]
 
 
-def work_size(width: int, height: int, long_side: int = 640) -> tuple[int, int]:
-    """The working resolution for merged masks: the frame scaled so its long side is ``long_side`` (never up)."""
+def work_size(width: int, height: int, long_side: int = 640, detail: float = 256.0) -> tuple[int, int]:
+    """The working resolution for merged masks.
+
+    The frame divided by the whole factor closest to the crop pass's pixel size (the short side over
+    ``detail``, the model's side) that brings the long side to ``long_side`` or less and divides
+    both sides: finer would only interpolate the model's masks, and a whole factor lets the luma be
+    box-averaged and the matte upsampled on their exact integer-scale paths (1080p: 480x270, 720p:
+    640x360, 4K: 480x270). Without such a factor, the frame scaled so its long side is ``long_side``.
+    """
+    ideal = min(width, height) / detail
+    least = max(1, -(-max(width, height) // long_side))
+    whole = [k for k in range(least, max(least, int(ideal) + 1) + 1) if width % k == 0 and height % k == 0]
+    if whole:
+        k = min(whole, key=lambda k: (abs(k - ideal), k))
+        return width // k, height // k
     scale = min(1.0, long_side / max(width, height))
     return max(1, round(width * scale)), max(1, round(height * scale))
 

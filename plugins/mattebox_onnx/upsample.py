@@ -29,16 +29,22 @@ _KERNEL = np.ones((3, 3), np.uint8)
 def small_luma(luma: np.ndarray, width: int, height: int) -> np.ndarray:
     """The full-resolution luma reduced to ``width``×``height`` by area averaging (shared by every working-resolution step).
 
-    At an integer factor k >= 3 a k×k box blur sampled at the blocks' centres gives the same codes
-    as OpenCV's area resize in a third of the time (OpenCV's fast area path covers only k = 2).
+    At a whole factor k, halvings by OpenCV's fast 2x area path and, for an odd remainder m >= 3, an
+    m×m box blur sampled at the blocks' centres: the area average (within a code of rounding) at a
+    fraction of the general area resize's cost (1080p to 480x270: 0.05 ms instead of 1.5).
     """
     h, w = luma.shape
     if (h, w) == (height, width):
         return luma
     k = w // width
-    if k >= 3 and w == k * width and h == k * height:
-        return np.ascontiguousarray(cv2.blur(luma, (k, k))[k // 2 :: k, k // 2 :: k])
-    return cv2.resize(luma, (width, height), interpolation=cv2.INTER_AREA)
+    if k < 2 or w != k * width or h != k * height:
+        return cv2.resize(luma, (width, height), interpolation=cv2.INTER_AREA)
+    while k % 2 == 0:
+        h, w, k = h // 2, w // 2, k // 2
+        luma = cv2.resize(luma, (w, h), interpolation=cv2.INTER_AREA)
+    if k > 1:
+        luma = np.ascontiguousarray(cv2.blur(luma, (k, k))[k // 2 :: k, k // 2 :: k])
+    return luma
 
 
 def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int, int]]:
@@ -163,7 +169,10 @@ class EdgeUpsampler:
         if small is None:
             small = small_luma(luma, w, h)
         a, b, keep = self.coefficients(mask, small)
-        out = np.zeros((big_h, big_w), np.float32)
+        # not np.zeros: a zeroed 8 MB block comes fresh from the kernel page by page (~3 ms of faults at
+        # 1080p once the pipeline writes it all); a recycled block filled here costs a tenth of that
+        out = np.empty((big_h, big_w), np.float32)
+        out.fill(0.0)
         if keep is None:
             self.computed_share = 0.0
             return out
