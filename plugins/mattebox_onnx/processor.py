@@ -163,8 +163,8 @@ class OnnxProcessor:
         cropping = self.settings.refine_crop and self.card.size == "stretch"
         lumas = [luma(f) for f in frames]
         smalls = [small_luma(y, *self.work) for y in lumas]
-        cuts = [self.cuts(s) for s in smalls]
-        thumbs = [self.tracker.thumbnail(s) for s in smalls] if cropping else [None] * len(frames)
+        thumbs = [self.tracker.thumbnail(s) for s in smalls]
+        cuts = [self.cuts.changed(t) for t in thumbs]
         # plan from the state before this batch: which frames run the whole-frame pass, where each crop pass looks
         full = self.tracker.plan(thumbs, cuts) if cropping else [True] * len(frames)
         todo = [i for i, f in enumerate(full) if f]

@@ -132,6 +132,9 @@ class SceneCuts:
         self._prev: np.ndarray | None = None
 
     def __call__(self, luma: np.ndarray) -> bool:
-        thumb = cv2.resize(luma, (64, 36), interpolation=cv2.INTER_AREA).astype(np.float32) * (1.0 / 255.0)
+        return self.changed(cv2.resize(luma, (64, 36), interpolation=cv2.INTER_AREA).astype(np.float32) * (1.0 / 255.0))
+
+    def changed(self, thumb: np.ndarray) -> bool:
+        """Like calling it with the luma, given the frame's thumbnail already made (float32 0..1, any small size)."""
         prev, self._prev = self._prev, thumb
-        return prev is not None and float(cv2.absdiff(thumb, prev).mean()) > self.threshold
+        return prev is not None and prev.shape == thumb.shape and float(cv2.absdiff(thumb, prev).mean()) > self.threshold

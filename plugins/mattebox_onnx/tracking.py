@@ -17,6 +17,7 @@ import numpy as np
 
 from .preprocess import Rect
 from .refine import person_crop
+from .upsample import small_luma as reduce_luma
 
 __all__ = ["CropTracker", "reaches_edge"]
 
@@ -48,8 +49,11 @@ class CropTracker:
         self.aspect = aspect
         self.refresh = refresh
         self.change = change
-        tw, th = max(1, work_size[0] // 8), max(1, work_size[1] // 8)
-        self.thumb_size = (tw, th)
+        w, h = work_size
+        whole = [k for k in range(2, max(w, h) + 1) if w % k == 0 and h % k == 0]
+        k = min(whole, key=lambda k: abs(k - max(w, h) / 80)) if whole else 0
+        # about 80 cells across, a whole factor of the working size when there is one (the fast reduction)
+        self.thumb_size = (w // k, h // k) if k else (max(1, w // 8), max(1, h // 8))
         self.reset()
 
     def reset(self) -> None:
@@ -62,8 +66,7 @@ class CropTracker:
 
     def thumbnail(self, small_luma: np.ndarray) -> np.ndarray:
         """The frame's luma thumbnail (float32 0..1) used to notice change outside the crop."""
-        thumb = cv2.resize(small_luma, self.thumb_size, interpolation=cv2.INTER_AREA)
-        return thumb.astype(np.float32) * np.float32(1.0 / 255.0)
+        return reduce_luma(small_luma, *self.thumb_size).astype(np.float32) * np.float32(1.0 / 255.0)
 
     def _cells(self, rect: Rect) -> tuple[int, int, int, int]:
         """``rect`` in thumbnail cells, grown by one cell on every side."""

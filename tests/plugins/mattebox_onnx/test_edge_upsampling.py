@@ -1,6 +1,6 @@
 """The band-limited guided upsampling gives the fast guided filter's matte, computing only a fraction
 of the frame: real walker frames, real selfie-model masks from the processor, at an integer scale
-(720p -> 640x360) and a non-integer one (1366x768)."""
+(720p -> 640x360, 1080p -> 480x270) and a non-integer one (1366x768 -> 640x360)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,24 @@ def _resized(frame: Frame, width: int, height: int) -> Frame:
     return Frame(frame.index, frame.time, av_frame, ColorInfo())
 
 
+def _fast_guided_filter(mask: np.ndarray, luma: np.ndarray, small: np.ndarray, radius: int, eps: float) -> np.ndarray:
+    """The fast guided filter written out in full (every pixel), with the same working-resolution guide."""
+    h, w = mask.shape
+    r = max(1, round(radius * w / luma.shape[1]))
+
+    def box(x: np.ndarray) -> np.ndarray:
+        return cv2.boxFilter(x, -1, (2 * r + 1, 2 * r + 1), normalize=True, borderType=cv2.BORDER_REFLECT)
+
+    g = small.astype(np.float32) / 255.0
+    mean_i, mean_p = box(g), box(mask)
+    a = (box(g * mask) - mean_i * mean_p) / (box(g * g) - mean_i * mean_i + eps)
+    b = mean_p - a * mean_i
+    size = (luma.shape[1], luma.shape[0])
+    big_a = cv2.resize(box(a), size, interpolation=cv2.INTER_LINEAR)
+    big_b = cv2.resize(box(b), size, interpolation=cv2.INTER_LINEAR)
+    return np.clip(big_a * (luma.astype(np.float32) / 255.0) + big_b, 0.0, 1.0)
+
+
 def _working_masks(frames: list[Frame]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(working mask, full-resolution luma, working luma) per frame, as the processor hands them to the upsampler."""
     proc = OnnxProcessor(ModelStore().get("selfie-general"), Settings(provider="cpu"))
@@ -37,7 +55,7 @@ def _working_masks(frames: list[Frame]) -> list[tuple[np.ndarray, np.ndarray, np
     return seen
 
 
-@pytest.mark.parametrize("size", [None, (1366, 768)])
+@pytest.mark.parametrize("size", [None, (1920, 1080), (1366, 768)])
 def test_band_upsampling_matches_the_fast_guided_filter(selfie_home, clip_frames, size) -> None:
     frames = clip_frames("greenscreen_walker.mp4", 8, start=120)
     if size is not None:
@@ -47,15 +65,17 @@ def test_band_upsampling_matches_the_fast_guided_filter(selfie_home, clip_frames
     for work, y, small in _working_masks(frames):
         radius = max(2, round(max(width, height) / 240))
         up = EdgeUpsampler(width, height, work.shape[1], work.shape[0], radius, 1e-4)
-        assert up.factor == (2 if size is None else 0)
+        assert up.factor == {None: 2, (1920, 1080): 4, (1366, 768): 0}[size]  # whole factors and a fractional one
         out = up(work, y, small)
-        ref = guided_upsample(work, y, radius=radius, eps=1e-4)
+        ref = _fast_guided_filter(work, y, small, radius, 1e-4)
         assert out.shape == (height, width) and out.dtype == np.float32
         assert 0.0 <= out.min() and out.max() <= 1.0
         diff = np.abs(out - ref)
         # settled regions are filled with exact 0/1: within 2*tol of the filter; computed regions are the filter
         assert diff.max() <= 2 * up.tol + 1e-4, (float(diff.max()), np.unravel_index(int(diff.argmax()), diff.shape))
         assert ((out > 0.5) == (ref > 0.5)).mean() > 0.9999
+        # and the core's fast guided filter (its own area-resized guide: within a code of this one)
+        assert ((out > 0.5) == (guided_upsample(work, y, radius=radius, eps=1e-4) > 0.5)).mean() > 0.999
         shares.append(up.computed_share)
     # the walker fills a few percent of the frame: only the band around the silhouette is computed
     assert 0.0 < max(shares) < 0.4, shares
