@@ -4,8 +4,10 @@ Only hook implementations and cheap imports live here: onnxruntime is imported w
 (or ``mattebox doctor`` asks), never when the plugin is loaded inside a host or listed.
 Modules: ``backend`` (the Backend), ``processor`` (frames → mattes), ``runner`` (IO binding and
 recurrent state), ``providers`` (execution-provider choice and fallback), ``preprocess`` and
-``refine`` (per-model pre-processing, the crop second pass), ``store``/``install``/``catalog``/
-``card``/``validate`` (the model manager), ``convert`` (TFLite → ONNX), ``cli`` and ``doctor``.
+``refine`` (per-model pre-processing, the crop second pass), ``tracking`` (the crop following the
+people between whole-frame passes), ``upsample`` (guided upsampling along the matte's edges),
+``store``/``install``/``catalog``/``card``/``validate`` (the model manager), ``convert``
+(TFLite → ONNX), ``cli`` and ``doctor``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,15 @@
 """The ONNX backend's processor: frames in, full-resolution mattes out, for one job.
 
-Per-frame segmenters (MediaPipe selfie, MODNet): the model runs on the whole frame (batched), then
-again on a crop around the people when they fill little of the frame; the two masks merge at a
-working resolution, a motion-gated temporal filter removes flicker there, and the guided filter
-upsamples the result along the full-resolution luma's edges. Recurrent matting models (RVM) run
-one frame at a time at full resolution with their state carried between frames and reset at
-scene cuts; their alpha and foreground are already full resolution.
+Per-frame segmenters (MediaPipe selfie, MODNet): the model runs on a crop around the people when
+they fill little of the frame, and on the whole frame to find them and to cover the rest; the crop
+follows the people from frame to frame (:mod:`~mattebox_onnx.tracking`), so the whole-frame pass
+runs only when something outside the crop changes. The masks merge at a working resolution (a
+whole factor of the frame near the crop pass's pixel size), a motion-gated temporal filter removes
+flicker there, and the guided filter upsamples the result along the full-resolution luma's edges,
+computed only in bands around the matte's edges (:mod:`~mattebox_onnx.upsample`). One reduced
+luma per frame serves the guide, the smoothing, the scene cuts and the tracking. Recurrent
+matting models (RVM) run one frame at a time at full resolution with their state carried between
+frames and reset at scene cuts; their alpha and foreground are already full resolution.
 """
 
 from __future__ import annotations
