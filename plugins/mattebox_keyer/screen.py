@@ -33,8 +33,8 @@ def screen_difference(lin: np.ndarray, screen: str, balance: float) -> np.ndarra
         return mean_diff
     m = np.zeros((1, 3), np.float32)
     m[0, o1], m[0, o2] = 0.5, -0.5
-    half_spread = cv2.transform(lin, m)
-    return cv2.scaleAdd(cv2.absdiff(half_spread, 0.0), -float(balance), mean_diff)
+    half_spread = np.abs(cv2.transform(lin, m))  # not cv2.absdiff(x, 0.0): OpenCV reads a 1x1 or 4x1 x as a scalar
+    return cv2.scaleAdd(half_spread, -float(balance), mean_diff)
 
 
 def detect_screen(lin_small: np.ndarray) -> tuple[str, np.ndarray]:
