@@ -63,10 +63,29 @@ def test_same_seed_same_clip_other_seed_other_clip(tmp_path):
     b = make_greenscreen_clip(tmp_path / "b.mp4", **SMALL, seed=7)
     c = make_greenscreen_clip(tmp_path / "c.mp4", **SMALL, seed=8)
     np.testing.assert_array_equal(a.load_alpha(), b.load_alpha())
-    # the rendered frames are identical; x264's bitstream can differ run to run by a code here and there
-    diff = np.abs(_decoded_rgb(a.path)[3] - _decoded_rgb(b.path)[3])
-    assert float(diff.mean()) < 0.2 and float((diff > 4).mean()) < 1e-3
+    # the rendered frames are identical (below); x264 in PyAV's FFmpeg does not always encode the
+    # same pictures into the same bitstream (seen: two or three variants in repeated runs, ±18 codes
+    # on a few pixels), so the decoded clips agree within the codec's own noise
+    for x, y in zip(_decoded_rgb(a.path), _decoded_rgb(b.path)):
+        diff = np.abs(x - y)
+        assert float(diff.mean()) < 0.5 and float((diff > 8).mean()) < 0.02
     assert np.abs(a.load_alpha() - c.load_alpha()).mean() > 0.01
+
+
+def test_rendered_frames_are_identical_for_a_seed():
+    from mattebox.synthetic.render import FrameRenderer
+    from mattebox.synthetic.scene import build_scene
+
+    def render(seed: int) -> list[np.ndarray]:
+        d = PRESETS["hard"]
+        scene = build_scene(np.random.default_rng(seed), 320, 180, 4, "green", d)
+        renderer = FrameRenderer(scene, d.shutter, d.noise, np.random.default_rng([seed, 1]))
+        return [renderer.render(i)[0] for i in range(4)]
+
+    first, again, other = render(5), render(5), render(6)
+    for x, y in zip(first, again):
+        np.testing.assert_array_equal(x, y)
+    assert np.abs(first[2].astype(int) - other[2].astype(int)).mean() > 1.0
 
 
 def test_foreground_is_the_spill_free_subject_colour(tmp_path):
