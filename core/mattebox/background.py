@@ -79,10 +79,11 @@ class Background:
                 f"--background {spec!r} is neither a colour (#rrggbb, r,g,b, a name), an existing image or video file, nor 'blur'",
             )
 
-    def frame_for(self, source_rgb: np.ndarray) -> np.ndarray:
-        """The background for the next output frame (RGB uint8, output size)."""
+    def frame_for(self, source_rgb: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
+        """The background for the next output frame (RGB uint8, output size); ``alpha`` keeps the
+        subject out of a blurred background."""
         if self.mode == "blur":
-            return blur_background(source_rgb)
+            return blur_background(source_rgb, alpha=alpha)
         if self._still is not None:
             return self._still
         return self._next_video_frame()

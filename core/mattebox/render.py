@@ -71,7 +71,7 @@ class OutputWriter:
                 rgb = premultiply(fg, alpha) if self.spec.premultiply else fg
                 out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color, alpha)
             else:
-                bg = self._background.frame_for(frame.rgb())
+                bg = self._background.frame_for(frame.rgb(), alpha)
                 rgb = composite_over(fg, alpha, bg)
                 out = rgb_frame(rgb) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color)
         if isinstance(self._encoder, ImageSequenceEncoder):

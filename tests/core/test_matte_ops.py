@@ -114,3 +114,16 @@ def test_blur_background_is_smooth():
     out = blur_background(img)
     assert out.shape == img.shape
     assert np.abs(np.diff(out.astype(int), axis=1)).mean() < 0.1 * np.abs(np.diff(img.astype(int), axis=1)).mean()
+
+
+def test_blurred_background_leaves_the_subject_out():
+    """A dark subject on a bright background: the blurred background around it stays bright (no halo)."""
+    h, w = 240, 320
+    img = np.full((h, w, 3), 220, np.uint8)
+    alpha = _disc(h, w, 40, 160, 120)
+    img[alpha > 0.5] = 10
+    plain = blur_background(img)
+    aware = blur_background(img, alpha=alpha)
+    ring = (_disc(h, w, 60, 160, 120) > 0.5) & (alpha < 0.5)  # background just around the subject
+    assert plain[ring].mean() < 190  # the subject smeared into its surroundings
+    assert aware[ring].mean() > 212

@@ -42,11 +42,32 @@ def premultiply(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return np.clip(rgb.astype(np.float32) * alpha[..., None] + 0.5, 0, 255).astype(np.uint8)
 
 
-def blur_background(rgb: np.ndarray, strength: float = 1.0) -> np.ndarray:
-    """A strongly blurred copy of the frame, for "portrait blur" composites (cheap: blurred at low resolution)."""
+def blur_background(rgb: np.ndarray, strength: float = 1.0, alpha: np.ndarray | None = None) -> np.ndarray:
+    """A strongly blurred copy of the frame's background, for "portrait blur" composites.
+
+    With ``alpha`` the foreground is left out of the blur (a normalised convolution weighted by
+    1 − alpha), so the subject does not smear a dark or bright halo into the background around
+    itself. Cheap: blurred at 1/8 resolution.
+    """
     h, w = rgb.shape[:2]
     scale = 8
-    small = cv2.resize(rgb, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA)
+    size = (max(1, w // scale), max(1, h // scale))
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA).astype(np.float32)
     sigma = max(1.0, 3.0 * strength)
-    small = cv2.GaussianBlur(small, (0, 0), sigma)
+    if alpha is None:
+        small = cv2.GaussianBlur(small, (0, 0), sigma)
+    else:
+        weight = 1.0 - cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
+        num = cv2.GaussianBlur(small * weight[..., None], (0, 0), sigma)
+        den = cv2.GaussianBlur(weight, (0, 0), sigma)
+        # where the subject covers everything nearby, widen the search before giving up
+        wide_num = cv2.GaussianBlur(small * weight[..., None], (0, 0), sigma * 4)
+        wide_den = cv2.GaussianBlur(weight, (0, 0), sigma * 4)
+        plain = cv2.GaussianBlur(small, (0, 0), sigma)
+        near = den > 0.05
+        far = ~near & (wide_den > 0.02)
+        small = plain
+        small[near] = num[near] / den[near][..., None]
+        small[far] = wide_num[far] / wide_den[far][..., None]
+    small = np.clip(small + 0.5, 0, 255).astype(np.uint8)
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
