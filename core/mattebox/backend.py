@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 import numpy as np
 
 from .limits import Limits
+from .media.color import ColorInfo, ycbcr_to_rgb
 from .media.frame import Frame
 from .media.probe import MediaInfo
 from .tasks import Task
@@ -29,11 +30,21 @@ class MatteResult:
 
     :param alpha: float32 (H, W) in 0..1 at the source's full resolution.
     :param foreground: uint8 (H, W, 3) RGB straight (not premultiplied) foreground colour,
-        e.g. despilled by a keyer; ``None`` means "the source pixels".
+        e.g. despilled by a keyer; ``None`` (and no ``foreground_ycbcr``) means "the source pixels".
+    :param foreground_ycbcr: the same colour as 8-bit Y', Cb, Cr planes laid out like the source's
+        (:meth:`Frame.ycbcr420 <mattebox.media.frame.Frame.ycbcr420>`, the frame's matrix and range):
+        Y'CbCr encoders take them as they are, others get them converted by :meth:`foreground_rgb`.
     """
 
     alpha: np.ndarray
     foreground: np.ndarray | None = None
+    foreground_ycbcr: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def foreground_rgb(self, color: ColorInfo) -> np.ndarray | None:
+        """The foreground as R'G'B' uint8 (planes in ``color`` converted once), or ``None`` for the source's."""
+        if self.foreground is None and self.foreground_ycbcr is not None:
+            self.foreground = ycbcr_to_rgb(*self.foreground_ycbcr, color)
+        return self.foreground
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,9 @@ class JobContext(Protocol):
     frame_start: int  # first source frame of the job (0-based)
     frame_count: int  # frames in the job
     workdir: str  # a scratch folder owned by the job (kept until the job is finished)
+    # whether any output shows the foreground's colour (keyed, composite); a matte-only job does not,
+    # so a backend may skip computing it. Read it with getattr(context, "wants_foreground", True).
+    wants_foreground: bool
 
     def report(self, stage: str, fraction: float, message: str = "") -> None:
         """Report progress of a non-frame stage (upload, remote processing, download)."""

@@ -60,13 +60,17 @@ class OutputWriter:
         fmt = self.spec.format
         alpha = result.alpha
         kind = self.spec.kind
+        planes = None
+        if kind == "keyed" and not self.spec.premultiply and fmt.codec != "png":
+            planes = self._planes(frame, result)
         if kind == "matte":
             out = gray_frame(alpha, fmt.pix_fmt, self._color)
-        elif kind == "keyed" and result.foreground is None and not self.spec.premultiply and fmt.codec != "png" and frame.is_8bit_yuv:
-            y, cb, cr = frame.ycbcr420()  # the source's own planes: no RGB round trip
-            out = yuv_frame_from_planes(y, cb, cr, fmt.pix_fmt, self._color, alpha)
+        elif planes is not None:  # the backend's Y'CbCr foreground or the source's own planes: no R'G'B' round trip
+            out = yuv_frame_from_planes(*planes, fmt.pix_fmt, self._color, alpha)
         else:
-            fg = result.foreground if result.foreground is not None else frame.rgb()
+            fg = result.foreground_rgb(frame.color)
+            if fg is None:
+                fg = frame.rgb()
             if kind == "keyed":
                 rgb = premultiply(fg, alpha) if self.spec.premultiply else fg
                 out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color, alpha)
@@ -79,6 +83,15 @@ class OutputWriter:
         else:
             self._encoder.write(out, frame.pts)
         self.frames_written += 1
+
+    @staticmethod
+    def _planes(frame: Frame, result: MatteResult) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The foreground as 8-bit Y'CbCr planes when it is available so, else ``None``."""
+        if result.foreground is not None and result.foreground_ycbcr is None:
+            return None  # R'G'B' only
+        if result.foreground_ycbcr is not None:
+            return result.foreground_ycbcr
+        return frame.ycbcr420() if frame.is_8bit_yuv else None
 
     def close(self) -> dict:
         """Finish the output; returns its record for the job store."""

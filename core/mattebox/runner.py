@@ -90,6 +90,7 @@ class JobRunContext:
         self.frame_start = frame_start
         self.frame_count = frame_count
         self.workdir = str(work_dir(job.id))
+        self.wants_foreground = True
         self._store = store
         self._cancel = cancel
         self._events = events
@@ -198,6 +199,7 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
             raise MatteboxError("MissingParameter", "the job has no output (-o PATH)")
         reader = VideoReader(source, frames)
         context = JobRunContext(job, source, frames.first, frames.count, store, cancel, events)
+        context.wants_foreground = any(spec.kind != "matte" for spec in specs)
         processor = backend.create(job.task, options, context)
         processor.prepare()
         if cancel.is_set():

@@ -54,4 +54,4 @@ class KeyerBackend:
             raise MatteboxError("InvalidParameter", f"keyer: {exc}") from None
         from .processor import KeyerProcessor
 
-        return KeyerProcessor(settings)
+        return KeyerProcessor(settings, wants_foreground=getattr(context, "wants_foreground", True))

@@ -1,4 +1,4 @@
-"""The keyed foreground's colour: despill done on the Y'CbCr planes, then one conversion to RGB.
+"""The keyed foreground's colour: despill done on the Y'CbCr planes, which encoders take as they are.
 
 Despill lowers the screen channel to a limit made of the other two (``average``, ``max``, ``min``,
 as in :func:`mattebox.matte.despill`). Lowering one R'G'B' channel by ``s`` moves Y', Cb and Cr by
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix, upsample_chroma, ycbcr_to_rgb_matrix
+from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix, ycbcr_to_rgb
 
 from .screen import SCREEN_CHANNEL
 
-__all__ = ["despilled_rgb", "spill_amount"]
+__all__ = ["despilled_planes", "despilled_rgb", "spill_amount"]
 
 
 def spill_amount(rgb_half: np.ndarray, screen: str, method: str, strength: float) -> np.ndarray | None:
@@ -53,7 +53,7 @@ def _plane_coefficients(screen: str, restore_luma: float, color: ColorInfo) -> n
     return rgb_to_ycbcr_matrix(color)[:, :3].astype(np.float64) @ delta
 
 
-def despilled_rgb(
+def despilled_planes(
     y: np.ndarray,
     cb: np.ndarray,
     cr: np.ndarray,
@@ -65,11 +65,15 @@ def despilled_rgb(
     strength: float = 1.0,
     restore_luma: float = 0.0,
     regions: list[tuple[int, int, int, int]] | None = None,
-) -> np.ndarray | None:
-    """The despilled foreground as R'G'B' uint8 at full resolution, or ``None`` for ``method='none'``.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The despilled foreground as Y', Cb, Cr planes (the source's layout, matrix and range), or
+    ``None`` for ``method='none'``.
 
-    :param regions: ``(y0, y1, x0, x1)`` boxes at chroma resolution: only these are converted (the
-        rest, fully transparent, is left black); ``None`` converts the whole frame.
+    Encoders of Y'CbCr outputs take the planes as they are (no R'G'B' round trip);
+    :func:`despilled_rgb` converts them for the others.
+
+    :param regions: ``(y0, y1, x0, x1)`` boxes at chroma resolution: only these are despilled (the
+        rest, fully transparent, keeps the source's colour); ``None`` despills the whole frame.
     """
     if method == "none" or strength <= 0:
         return None
@@ -77,17 +81,31 @@ def despilled_rgb(
     h, w = cb.shape
     if regions is None or big_h != 2 * h or big_w != 2 * w:
         spill = spill_amount(rgb_half, screen, method, strength)
-        return _convert(y, cb, cr, spill, screen, restore_luma, color)
-    out = np.zeros((big_h, big_w, 3), np.uint8)
+        return _despill(y, cb, cr, spill, screen, restore_luma, color)
+    out = (y.copy(), cb.copy(), cr.copy())
     for y0, y1, x0, x1 in regions:
         full = (slice(2 * y0, 2 * y1), slice(2 * x0, 2 * x1))
         half = (slice(y0, y1), slice(x0, x1))
         spill = spill_amount(rgb_half[half], screen, method, strength)
-        _convert(y[full], cb[half], cr[half], spill, screen, restore_luma, color, out=out[full])
+        _despill(y[full], cb[half], cr[half], spill, screen, restore_luma, color, out=(out[0][full], out[1][half], out[2][half]))
     return out
 
 
-def _convert(
+def despilled_rgb(
+    y: np.ndarray,
+    cb: np.ndarray,
+    cr: np.ndarray,
+    rgb_half: np.ndarray,
+    color: ColorInfo,
+    **options,
+) -> np.ndarray | None:
+    """The despilled foreground as R'G'B' uint8 at full resolution, or ``None`` for ``method='none'``
+    (:func:`despilled_planes` converted; same options)."""
+    planes = despilled_planes(y, cb, cr, rgb_half, color, **options)
+    return None if planes is None else ycbcr_to_rgb(*planes, color)
+
+
+def _despill(
     y: np.ndarray,
     cb: np.ndarray,
     cr: np.ndarray,
@@ -95,20 +113,19 @@ def _convert(
     screen: str,
     restore_luma: float,
     color: ColorInfo,
-    out: np.ndarray | None = None,
-) -> np.ndarray:
-    """Despilled R'G'B' of the planes (into ``out`` when given)."""
+    out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The planes with ``spill`` (chroma resolution) taken out (into ``out`` when given)."""
     dy, dcb, dcr = _plane_coefficients(screen, restore_luma, color)
-    cb2 = cv2.addWeighted(cb, 1.0, spill, float(dcb), 0.0)
-    cr2 = cv2.addWeighted(cr, 1.0, spill, float(dcr), 0.0)
-    size = (y.shape[1], y.shape[0])
+    y_out, cb_out, cr_out = out if out is not None else (None, None, None)
+    cb2 = cv2.addWeighted(cb, 1.0, spill, float(dcb), 0.0, dst=cb_out)
+    cr2 = cv2.addWeighted(cr, 1.0, spill, float(dcr), 0.0, dst=cr_out)
     if abs(dy) > 1e-6:
+        size = (y.shape[1], y.shape[0])
         spill_full = spill if spill.shape == y.shape else cv2.resize(spill, size, interpolation=cv2.INTER_LINEAR)
-        y2 = cv2.addWeighted(y, 1.0, spill_full, float(dy), 0.0)
+        y2 = cv2.addWeighted(y, 1.0, spill_full, float(dy), 0.0, dst=y_out)
+    elif y_out is not None:
+        y2 = y_out  # already a copy of y
     else:
         y2 = y
-    ycc = cv2.merge([y2, upsample_chroma(cb2, *size), upsample_chroma(cr2, *size)])
-    if out is None:
-        return cv2.transform(ycc, ycbcr_to_rgb_matrix(color))
-    cv2.transform(ycc, ycbcr_to_rgb_matrix(color), dst=out)
-    return out
+    return y2, cb2, cr2

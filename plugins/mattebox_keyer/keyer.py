@@ -28,9 +28,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from mattebox.matte.refine import choke, feather
-from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
+from mattebox.media.color import ColorInfo, ycbcr_to_rgb, ycbcr_to_rgb_matrix
 
-from .foreground import despilled_rgb
+from .foreground import despilled_planes
 from .refine import SolidColours, refine_band
 from .regions import Box, object_boxes, seeded_boxes
 from .screen import detect_screen, hue_near, screen_difference
@@ -159,12 +159,23 @@ class Keyer:
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Matte (float32, luma's size) and despilled foreground (R'G'B' uint8 or ``None``) of one frame."""
         half = self.estimate(y, cb, cr, color)
-        return self.finish_matte(half, half.alpha, y, cb, cr, color)
+        alpha, planes = self.finish_matte(half, half.alpha, y, cb, cr, color)
+        return alpha, None if planes is None else ycbcr_to_rgb(*planes, color)
 
     def finish_matte(
-        self, half: "HalfMatte", alpha_half: np.ndarray, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Full-resolution matte from ``alpha_half`` (the estimate, possibly smoothed), and the foreground."""
+        self,
+        half: "HalfMatte",
+        alpha_half: np.ndarray,
+        y: np.ndarray,
+        cb: np.ndarray,
+        cr: np.ndarray,
+        color: ColorInfo,
+        *,
+        foreground: bool = True,
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+        """Full-resolution matte from ``alpha_half`` (the estimate, possibly smoothed), and the despilled
+        foreground as Y'CbCr planes in ``color`` (``None`` without despill, or when ``foreground`` is
+        False: a matte-only output needs no colour)."""
         s = self.settings
         boxes = half.boxes if alpha_half is half.alpha else None  # smoothing in time may spread the matte
         if boxes is None:
@@ -174,10 +185,12 @@ class Keyer:
             alpha = choke(alpha, s.choke)
         if s.feather:
             alpha = feather(alpha, s.feather)
+        if not foreground:
+            return alpha, None
         regions = None  # the colour matters only where the matte is above 0 (a grown matte: everywhere)
         if not (s.choke < 0 or s.feather > 0):
             regions = boxes
-        fg = despilled_rgb(
+        fg = despilled_planes(
             y,
             cb,
             cr,

@@ -39,10 +39,14 @@ class KeyerProcessor:
 
     :param settings: the keyer's parameters.
     :param workers: frames keyed at once (default: the CPU count, at most 4); 1 keys in the caller's thread.
+    :param wants_foreground: compute the despilled foreground (a matte-only job needs none).
     """
 
-    def __init__(self, settings: KeyerSettings | None = None, *, workers: int | None = None) -> None:
+    def __init__(
+        self, settings: KeyerSettings | None = None, *, workers: int | None = None, wants_foreground: bool = True
+    ) -> None:
         self.settings = settings or KeyerSettings()
+        self.wants_foreground = wants_foreground
         self.keyer = Keyer(self.settings)
         self.workers = max(1, min(4, os.cpu_count() or 1) if workers is None else int(workers))
         self.batch_size = 2 * self.workers
@@ -114,8 +118,10 @@ class KeyerProcessor:
             ]
             alpha_half = centred_smooth(half.alpha, half.luma_half, neighbours, self.settings.temporal)
         y, cb, cr = frame.ycbcr420()
-        alpha, fg = self.keyer.finish_matte(half, alpha_half, y, cb, cr, frame.color)
-        return MatteResult(alpha=alpha, foreground=fg)
+        alpha, planes = self.keyer.finish_matte(
+            half, alpha_half, y, cb, cr, frame.color, foreground=self.wants_foreground
+        )
+        return MatteResult(alpha=alpha, foreground_ycbcr=planes)
 
     def process(self, frames: Sequence[Frame]) -> list[MatteResult]:
         """Mattes for the oldest frames not yet answered (one behind when smoothing in time)."""

@@ -86,7 +86,9 @@ def make_contact_sheet(task: str, source: str, output: str, *, count: int = 4, b
         for frame, result in zip(frames, results):
             rgb = frame.rgb()
             alpha = result.alpha
-            fg = result.foreground if result.foreground is not None else rgb
+            fg = result.foreground_rgb(frame.color)
+            if fg is None:
+                fg = rgb
             comp = composite_over(fg, alpha, _checker(*alpha.shape))
             matte = cv2.cvtColor(np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2RGB)
             h = int(round(rgb.shape[0] * width / rgb.shape[1]))

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from keyer_helpers import key_clip
 from mattebox.errors import MatteboxError
+from mattebox.media.probe import probe
+from mattebox.media.reader import FrameRange, VideoReader
 from mattebox.runner import resolve_options
 from mattebox.tasks import Task
 from mattebox_keyer.backend import KeyerBackend
@@ -182,3 +184,37 @@ def test_a_real_job_through_the_api_writes_a_matching_matte(tmp_path):
     assert len(mattes) == 8
     error = float(np.mean([np.abs(m - t).mean() for m, t in zip(mattes, truth)])) * 1e3
     assert error < 12.0, error  # the job's matte is the keyer's (measured ~7 at this size), frame for frame
+
+
+def test_keyed_prores_carries_the_despilled_foreground(tmp_path):
+    """The keyer's Y'CbCr foreground goes into ProRes 4444 as it is (no R'G'B' round trip): decoded, it is
+    the despilled colour the keyer computed, not the source's; a matte-only job computes no colour."""
+    from types import SimpleNamespace
+
+    from mattebox import api
+    from mattebox.synthetic import make_greenscreen_clip
+
+    clip = make_greenscreen_clip(tmp_path / "src.mp4", width=320, height=180, frames=6, seed=22)
+    out = tmp_path / "keyed.mov"
+    api.run("greenscreen", clip.path, str(out), kind="keyed")
+    with av.open(str(out)) as c:
+        decoded = [f.to_ndarray(format="rgba") for f in c.decode(video=0)]
+    results, frames, _ = key_clip(clip.path)
+    assert len(decoded) == len(results) == 6
+    for rgba, result, frame, alpha in zip(decoded, results, frames, clip.iter_alpha()):
+        assert np.abs(rgba[..., 3].astype(np.float32) / 255.0 - alpha).mean() < 0.03
+        seen = rgba[..., 3] > 0
+        fg = result.foreground_rgb(frame.color)
+        assert np.abs(rgba[..., :3][seen].astype(np.float32) - fg[seen]).mean() < 0.6  # 10-bit ProRes vs 8-bit RGB (measured 0.2)
+        # where the subject meets the screen, the despilled colour has less green than the source
+        edge = (alpha > 0.05) & (alpha < 0.95)
+        assert rgba[..., 1][edge].mean() < frame.rgb()[..., 1][edge].mean() - 20  # measured ~60 codes
+
+    frames = list(VideoReader(probe(clip.path), FrameRange(0, 3)))
+    for wants in (False, True):
+        options = resolve_options(KeyerBackend(), Task.GREENSCREEN, {})
+        proc = KeyerBackend().create(Task.GREENSCREEN, options, SimpleNamespace(wants_foreground=wants))
+        results = proc.process(frames) + proc.finish()
+        proc.close()
+        assert len(results) == 4
+        assert all((r.foreground_ycbcr is not None) == wants for r in results)
