@@ -17,7 +17,7 @@ from .matte.composite import composite_over, premultiply
 from .media.color import ColorInfo
 from .media.encoders import ImageSequenceEncoder, VideoFileEncoder
 from .media.frame import Frame
-from .media.planes import gray_frame, rgb_frame, yuv_frame, yuv_frame_from_planes
+from .media.planes import FramePool, gray_frame, rgb_frame, yuv_frame, yuv_frame_from_planes
 from .media.probe import MediaInfo
 from .outputs import OutputSpec
 
@@ -54,6 +54,7 @@ class OutputWriter:
             if fmt.audio and info.audio is not None:
                 self._encoder.carry_audio(info, duration if duration is not None else info.video.duration)
         self.frames_written = 0
+        self._pool = FramePool()
 
     def write(self, frame: Frame, result: MatteResult) -> None:
         """Encode the output pixels for ``frame``."""
@@ -64,20 +65,20 @@ class OutputWriter:
         if kind == "keyed" and not self.spec.premultiply and fmt.codec != "png":
             planes = self._planes(frame, result)
         if kind == "matte":
-            out = gray_frame(alpha, fmt.pix_fmt, self._color)
+            out = gray_frame(alpha, fmt.pix_fmt, self._color, pool=self._pool)
         elif planes is not None:  # the backend's Y'CbCr foreground or the source's own planes: no R'G'B' round trip
-            out = yuv_frame_from_planes(*planes, fmt.pix_fmt, self._color, alpha)
+            out = yuv_frame_from_planes(*planes, fmt.pix_fmt, self._color, alpha, pool=self._pool)
         else:
             fg = result.foreground_rgb(frame.color)
             if fg is None:
                 fg = frame.rgb()
             if kind == "keyed":
                 rgb = premultiply(fg, alpha) if self.spec.premultiply else fg
-                out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color, alpha)
+                out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color, alpha, pool=self._pool)
             else:
                 bg = self._background.frame_for(frame.rgb(), alpha)
                 rgb = composite_over(fg, alpha, bg)
-                out = rgb_frame(rgb) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color)
+                out = rgb_frame(rgb) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color, pool=self._pool)
         if isinstance(self._encoder, ImageSequenceEncoder):
             self._encoder.write(out, frame.index)
         else:

@@ -8,18 +8,52 @@ source itself, :func:`yuv_frame_from_planes` skips RGB altogether and reuses the
 
 from __future__ import annotations
 
+from collections import deque
+
 import av
 import cv2
 import numpy as np
 
 from .color import ColorInfo, rgb_to_ycbcr_matrix
 
-__all__ = ["gray_frame", "rgb_frame", "yuv_frame", "yuv_frame_from_planes"]
+__all__ = ["FramePool", "gray_frame", "rgb_frame", "yuv_frame", "yuv_frame_from_planes"]
 
 _DEPTH = {"yuv420p": 8, "yuva420p": 8, "yuv422p10le": 10, "yuva444p10le": 10, "yuv444p10le": 10}
 _SUB = {"yuv420p": (2, 2), "yuva420p": (2, 2), "yuv422p10le": (2, 1), "yuva444p10le": (1, 1), "yuv444p10le": (1, 1)}
 
 _MATRIX_CACHE: dict[tuple[ColorInfo, int], np.ndarray] = {}
+
+
+class FramePool:
+    """Encoder input frames, reused once the encoder is done with them.
+
+    A fresh 1080p ``yuva444p10le`` frame is 16 MB of new pages: in the encoder thread (whose malloc
+    arena hands such blocks back to the system at once) touching them cost ~3 ms a frame. A pooled
+    frame is made writable before reuse, so an encoder that still holds a picture (a look-ahead)
+    keeps it intact and the pool gets a copy instead.
+
+    :param size: frames kept (beyond an encoder's delay the buffers are free again).
+    """
+
+    def __init__(self, size: int = 3) -> None:
+        self._frames: deque[av.VideoFrame] = deque()
+        self._size = size
+
+    def frame(self, width: int, height: int, pix_fmt: str) -> av.VideoFrame:
+        """A writable frame of that size and format (its pixels are left over from earlier use)."""
+        if len(self._frames) >= self._size:
+            frame = self._frames.popleft()
+            if (frame.width, frame.height, frame.format.name) == (width, height, pix_fmt):
+                frame.make_writable()
+                self._frames.append(frame)
+                return frame
+        frame = av.VideoFrame(width, height, pix_fmt)
+        self._frames.append(frame)
+        return frame
+
+
+def _new_frame(pool: FramePool | None, width: int, height: int, pix_fmt: str) -> av.VideoFrame:
+    return pool.frame(width, height, pix_fmt) if pool is not None else av.VideoFrame(width, height, pix_fmt)
 
 
 def _views(frame: av.VideoFrame, depth: int) -> list[np.ndarray]:
@@ -55,12 +89,11 @@ def _alpha_codes(alpha: np.ndarray, depth: int, out: np.ndarray) -> None:
     if depth == 8:
         cv2.convertScaleAbs(alpha, dst=out, alpha=255.0)
     else:
-        scaled = cv2.multiply(alpha, float((1 << depth) - 1))
-        cv2.add(scaled, 0.5, dst=scaled)
-        out[:] = scaled  # float → uint16 truncation after +0.5 = rounding (alpha is clipped to 0..1)
+        cv2.multiply(alpha, float((1 << depth) - 1), dst=out, dtype=cv2.CV_16U)  # rounded and saturated
 
 
-def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray | None = None) -> av.VideoFrame:
+def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray | None = None, *,
+              pool: FramePool | None = None) -> av.VideoFrame:
     """A ``pix_fmt`` frame from R'G'B' uint8 (and alpha float32 0..1 for the ``yuva`` formats).
 
     Chroma is subsampled by area averaging, as a good encoder front end does.
@@ -69,7 +102,7 @@ def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray
     depth = _DEPTH[pix_fmt]
     m = _rgb_matrix(color, depth)
     ycc = cv2.transform(rgb if depth == 8 else rgb.astype(np.uint16), m)  # rounded and saturated
-    frame = av.VideoFrame(w, h, pix_fmt)
+    frame = _new_frame(pool, w, h, pix_fmt)
     planes = _views(frame, depth)
     sx, sy = _SUB[pix_fmt]
     if sx == 1 and sy == 1:
@@ -88,21 +121,22 @@ def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray
 
 
 def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt: str, color: ColorInfo,
-                          alpha: np.ndarray | None = None) -> av.VideoFrame:
+                          alpha: np.ndarray | None = None, *, pool: FramePool | None = None) -> av.VideoFrame:
     """A ``pix_fmt`` frame from the source's own 8-bit Y'CbCr planes (chroma upsampled as needed).
 
     Used when the foreground is the source: no RGB round trip, no colour shift.
     """
     h, w = y.shape
     depth = _DEPTH[pix_fmt]
-    frame = av.VideoFrame(w, h, pix_fmt)
+    frame = _new_frame(pool, w, h, pix_fmt)
     planes = _views(frame, depth)
-    shift = depth - 8
+    scale = 1 << (depth - 8)
     for src, dst in zip((y, cb, cr), planes[:3]):
+        if scale > 1:  # 8-bit codes → 10-bit by ×4 (exact), before any resampling (OpenCV's 16-bit resize is the faster)
+            src = cv2.multiply(src, scale, dtype=cv2.CV_16U)
         if src.shape != dst.shape:
-            src = cv2.resize(src, (dst.shape[1], dst.shape[0]), interpolation=cv2.INTER_LINEAR if dst.shape[0] > src.shape[0] else cv2.INTER_AREA)
-        if shift:
-            np.left_shift(src, shift, out=dst, dtype=np.uint16)
+            up = dst.shape[0] > src.shape[0]
+            cv2.resize(src, (dst.shape[1], dst.shape[0]), dst=dst, interpolation=cv2.INTER_LINEAR if up else cv2.INTER_AREA)
         else:
             dst[:] = src
     if pix_fmt.startswith("yuva"):
@@ -113,12 +147,14 @@ def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt
     return frame
 
 
-def gray_frame(alpha: np.ndarray, pix_fmt: str, color: ColorInfo | None = None) -> av.VideoFrame:
+def gray_frame(alpha: np.ndarray, pix_fmt: str, color: ColorInfo | None = None, *,
+               pool: FramePool | None = None) -> av.VideoFrame:
     """A single-channel matte frame: ``gray``/``gray16be``/``gray16le`` (full range) or a Y'CbCr
     format with the matte in luma (video range, neutral chroma) for codecs without gray."""
     h, w = alpha.shape
     if pix_fmt == "gray":
-        frame = av.VideoFrame.from_ndarray(cv2.convertScaleAbs(alpha, alpha=255.0), format="gray")
+        frame = _new_frame(pool, w, h, "gray")
+        cv2.convertScaleAbs(alpha, dst=_views(frame, 8)[0], alpha=255.0)
         frame.color_range = 2
         return frame
     if pix_fmt in ("gray16be", "gray16le"):
@@ -130,7 +166,7 @@ def gray_frame(alpha: np.ndarray, pix_fmt: str, color: ColorInfo | None = None) 
     depth = _DEPTH[pix_fmt]
     scale = 1 << (depth - 8)
     lo, span, neutral = 16 * scale, 219 * scale, 128 * scale
-    frame = av.VideoFrame(w, h, pix_fmt)
+    frame = _new_frame(pool, w, h, pix_fmt)
     planes = _views(frame, depth)
     luma = cv2.multiply(alpha, float(span))
     cv2.add(luma, lo + 0.5, dst=luma)
