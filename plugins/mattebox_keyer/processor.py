@@ -20,6 +20,8 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
+import cv2
+
 from mattebox.backend import MatteResult
 from mattebox.media.frame import Frame
 
@@ -51,6 +53,7 @@ class KeyerProcessor:
         self.workers = max(1, min(4, os.cpu_count() or 1) if workers is None else int(workers))
         self.batch_size = 2 * self.workers
         self._pool: ThreadPoolExecutor | None = None
+        self._cv_threads: int | None = None  # OpenCV's thread count before the pool started
         self._waiting: deque[tuple[Frame, HalfMatte]] = deque()  # keyed, not yet answered
         self._previous: HalfMatte | None = None  # the last answered frame's raw estimate
         self._seen = 0  # frames keyed so far (their position in the job picks the key frames)
@@ -66,6 +69,10 @@ class KeyerProcessor:
             return [fn(*item) for item in items]
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="mattebox-keyer")
+            # frames are keyed in parallel already: OpenCV's own threads inside each would only
+            # oversubscribe the cores (and the encoder's); restored by close()
+            self._cv_threads = cv2.getNumThreads()
+            cv2.setNumThreads(1)
         return list(self._pool.map(lambda item: fn(*item), items))
 
     def _linearise(self, frame: Frame) -> LinearFrame:
@@ -154,3 +161,6 @@ class KeyerProcessor:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+        if self._cv_threads is not None:
+            cv2.setNumThreads(self._cv_threads)
+            self._cv_threads = None

@@ -104,6 +104,30 @@ def test_batches_give_the_same_mattes_as_single_frames(clips):
         np.testing.assert_array_equal(a.alpha, b.alpha)
 
 
+def test_parallel_keying_runs_opencv_on_one_thread_and_restores_it(clips):
+    """Frames keyed in parallel with OpenCV's own threads inside each oversubscribed the cores
+    (measured: 0.85x -> 0.92x of bare ProRes 4444 end to end): one OpenCV thread while the pool runs."""
+    from mattebox.media.probe import probe
+    from mattebox.media.reader import FrameRange, VideoReader
+    from mattebox_keyer import processor as processor_module
+
+    frames = list(VideoReader(probe(clips["green"].path), FrameRange(0, 3)))
+    before = cv2.getNumThreads()
+    seen = []
+    proc = processor_module.KeyerProcessor(workers=2)
+    linearise = proc.keyer.linearise
+
+    def spy(*args):
+        seen.append(cv2.getNumThreads())
+        return linearise(*args)
+
+    proc.keyer.linearise = spy
+    results = proc.process(frames) + proc.finish()
+    proc.close()
+    assert len(results) == 4 and seen and set(seen[1:]) == {1}  # the first frame is keyed before the pool starts
+    assert cv2.getNumThreads() == before
+
+
 def test_real_walker_clip_keys_plausibly(shared_clip):
     """``greenscreen_walker.mp4``: a dark silhouette walking across an evenly lit green screen."""
     from mattebox_keyer.processor import KeyerProcessor
