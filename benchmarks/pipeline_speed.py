@@ -6,7 +6,7 @@ Measures, interleaved in one process on the real green-screen clip scaled to 108
 The baselines use the same PyAV/FFmpeg with codec threading on, converting each decoded frame with
 swscale as FFmpeg's own command line would.
 
-    python benchmarks/pipeline_speed.py [--frames 60] [--repeat 3]
+    python benchmarks/pipeline_speed.py [--frames 45] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def report_section() -> str:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--frames", type=int, default=45)
-    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--repeat", type=int, default=5)
     args = p.parse_args()
     data = measure(args.frames, args.repeat)
     write_json(NAME, data)
