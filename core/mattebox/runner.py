@@ -84,13 +84,13 @@ class JobRunContext:
     """The :class:`~mattebox.backend.JobContext` handed to a backend's processor."""
 
     def __init__(self, job: Job, source: MediaInfo, frame_start: int, frame_count: int, store: JobStore,
-                 cancel: threading.Event, events: "_Events") -> None:
+                 cancel: threading.Event, events: "_Events", *, wants_foreground: bool = True) -> None:
         self.job_id = job.id
         self.source = source
         self.frame_start = frame_start
         self.frame_count = frame_count
         self.workdir = str(work_dir(job.id))
-        self.wants_foreground = True
+        self.wants_foreground = wants_foreground
         self._store = store
         self._cancel = cancel
         self._events = events
@@ -198,8 +198,8 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
         if not specs:
             raise MatteboxError("MissingParameter", "the job has no output (-o PATH)")
         reader = VideoReader(source, frames)
-        context = JobRunContext(job, source, frames.first, frames.count, store, cancel, events)
-        context.wants_foreground = any(spec.kind != "matte" for spec in specs)
+        context = JobRunContext(job, source, frames.first, frames.count, store, cancel, events,
+                                wants_foreground=any(spec.kind != "matte" for spec in specs))
         processor = backend.create(job.task, options, context)
         processor.prepare()
         if cancel.is_set():
