@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix, ycbcr_to_rgb
+from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix
 
 from .screen import SCREEN_CHANNEL
 
-__all__ = ["despilled_planes", "despilled_rgb", "spill_amount"]
+__all__ = ["despilled_planes", "spill_amount"]
 
 
 def spill_amount(rgb_half: np.ndarray, screen: str, method: str, strength: float) -> np.ndarray | None:
@@ -70,7 +70,7 @@ def despilled_planes(
     ``None`` for ``method='none'``.
 
     Encoders of Y'CbCr outputs take the planes as they are (no R'G'B' round trip);
-    :func:`despilled_rgb` converts them for the others.
+    :meth:`mattebox.backend.MatteResult.foreground_rgb` converts them for the others.
 
     :param regions: ``(y0, y1, x0, x1)`` boxes at chroma resolution: only these are despilled (the
         rest, fully transparent, keeps the source's colour); ``None`` despills the whole frame.
@@ -89,20 +89,6 @@ def despilled_planes(
         spill = spill_amount(rgb_half[half], screen, method, strength)
         _despill(y[full], cb[half], cr[half], spill, screen, restore_luma, color, out=(out[0][full], out[1][half], out[2][half]))
     return out
-
-
-def despilled_rgb(
-    y: np.ndarray,
-    cb: np.ndarray,
-    cr: np.ndarray,
-    rgb_half: np.ndarray,
-    color: ColorInfo,
-    **options,
-) -> np.ndarray | None:
-    """The despilled foreground as R'G'B' uint8 at full resolution, or ``None`` for ``method='none'``
-    (:func:`despilled_planes` converted; same options)."""
-    planes = despilled_planes(y, cb, cr, rgb_half, color, **options)
-    return None if planes is None else ycbcr_to_rgb(*planes, color)
 
 
 def _despill(
