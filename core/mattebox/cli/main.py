@@ -13,6 +13,7 @@ import threading
 from typing import Sequence
 
 from .. import __version__
+from ..allocator import tune_allocator
 from ..errors import MatteboxError
 
 __all__ = ["build_parser", "main"]
@@ -182,6 +183,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mattebox`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    tune_allocator()  # this is the runtime's own process: before any thread starts
     debug = "--debug" in argv
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
