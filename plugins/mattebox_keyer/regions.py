@@ -21,15 +21,22 @@ _MAX_BOXES = 12  # beyond this many blobs, one box around all of them
 
 
 def _grid(mask: np.ndarray) -> np.ndarray:
-    """Cells of the coarse grid holding a non-zero pixel of ``mask`` (bool, ceil(h/8)×ceil(w/8))."""
+    """Cells of the coarse grid holding a non-zero pixel of ``mask`` (bool, ceil(h/8)×ceil(w/8)).
+
+    A row's 8 pixels of a cell are read as one 64-bit word, and 8 rows of words are OR-ed: exact for
+    any non-zero value, and a few times cheaper than averaging the mask down.
+    """
     h, w = mask.shape
     gh, gw = -(-h // _CELL), -(-w // _CELL)
-    padded = (
-        mask
-        if (gh * _CELL, gw * _CELL) == (h, w)
-        else cv2.copyMakeBorder(mask, 0, gh * _CELL - h, 0, gw * _CELL - w, cv2.BORDER_CONSTANT, value=0)
-    )
-    return cv2.resize(padded, (gw, gh), interpolation=cv2.INTER_AREA) > 0
+    if w != gw * _CELL:
+        mask = cv2.copyMakeBorder(mask, 0, 0, 0, gw * _CELL - w, cv2.BORDER_CONSTANT, value=0)
+    words = np.ascontiguousarray(mask, dtype=np.uint8).view(np.uint64)  # (h, gw)
+    full = h // _CELL
+    cells = np.empty((gh, gw), bool)
+    np.not_equal(words[: full * _CELL].reshape(full, _CELL, gw).max(axis=1), 0, out=cells[:full])
+    if full < gh:  # the last, partial row of cells
+        np.not_equal(words[full * _CELL :].max(axis=0), 0, out=cells[full])
+    return cells
 
 
 def _boxes(occupied: np.ndarray, shape: tuple[int, int], margin: int, seeds: np.ndarray | None) -> list[Box]:

@@ -1,0 +1,39 @@
+"""Boxes around the objects of a matte: every non-zero pixel covered, whatever its value or the frame's size."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from mattebox_keyer.regions import object_boxes, seeded_boxes
+
+
+def _covered(shape, boxes):
+    cover = np.zeros(shape, bool)
+    for y0, y1, x0, x1 in boxes:
+        cover[y0:y1, x0:x1] = True
+    return cover
+
+
+@pytest.mark.parametrize("shape", [(540, 960), (541, 963), (135, 241), (7, 5)])
+def test_object_boxes_cover_every_nonzero_pixel_even_of_value_one(shape):
+    rng = np.random.default_rng(sum(shape))
+    mask = np.zeros(shape, np.uint8)
+    ys, xs = rng.integers(0, shape[0], 6), rng.integers(0, shape[1], 6)
+    mask[ys, xs] = 1  # a single faint pixel in an 8x8 cell averages to 0: it must still count
+    boxes = object_boxes(mask, margin=0)
+    assert _covered(shape, boxes)[ys, xs].all()
+    # and the boxes stay near the pixels: far less than the frame for a few isolated pixels
+    if shape[0] * shape[1] > 10_000:
+        assert _covered(shape, boxes).mean() < 0.2
+
+
+def test_seeded_boxes_keep_only_blobs_holding_a_seed():
+    mask = np.zeros((270, 480), np.uint8)
+    mask[100:140, 200:260] = 255  # the object
+    mask[10:12, 10:12] = 255  # a speck of noise far away
+    seeds = np.zeros_like(mask)
+    seeds[120, 230] = 255
+    boxes = seeded_boxes(mask, seeds)
+    cover = _covered(mask.shape, boxes)
+    assert cover[100:140, 200:260].all()
+    assert not cover[10:12, 10:12].any()
