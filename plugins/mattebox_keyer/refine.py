@@ -28,6 +28,7 @@ _KMEANS_POINTS = 1500  # solid pixels sampled for the k-means
 _K = 14  # solid colours (k-means of the core) tried as the foreground colour of edge pixels
 _PRESENCE = 0.02  # share of a solid colour around an edge pixel for it to be tried there
 _PRES_DIV = 8  # neighbourhood for that share: an eighth of the frame's width
+_PRES_CELLS = 7  # ... counted on cells of about a seventh of it
 _BLAS_ROWS = 4096  # rows per matrix product: OpenBLAS keeps products under 2^18 multiply-adds on one thread
 _RECLUSTER = 1.25  # core colours farther from the given colours than this many times their spread ...
 _NEW_COLOUR = 0.1 * _NOISE_FLOOR  # ... plus this (squared linear light): k-means anew
@@ -183,16 +184,19 @@ def _cluster_candidates(lin_small, known, colours, map_x, map_y, v, bg, proj, re
         labels = _nearest(core_px, colours.centres)[0]
     centres = colours.centres
     k = len(centres)
-    # every solid pixel to its nearest centre, and each colour's share around every plate pixel
-    members = np.zeros((hs, ws, k), np.uint8)
-    yy, xx = np.nonzero(solid)
-    members[yy, xx, labels] = 1
+    # each colour's share in the r×r window around every band pixel, counted on a grid of f×f cells
+    # (the window is a few dozen pixels wide: cells of a seventh of it change nothing that matters)
     r = max(3, ws // _PRES_DIV) | 1
-    # how many pixels of each colour lie in the r×r window (all colours in one pass, exact counts)
-    counts = cv2.boxFilter(members, cv2.CV_16U, (r, r), normalize=False).reshape(hs, ws, k)
-    gy = np.clip(np.rint(map_y), 0, hs - 1).astype(np.int64)
-    gx = np.clip(np.rint(map_x), 0, ws - 1).astype(np.int64)
-    near = np.take(counts.reshape(-1, k), gy * ws + gx, axis=0) > int(_PRESENCE * r * r)  # (n, k): share above
+    f = max(1, r // _PRES_CELLS)
+    rc = max(1, round(r / f)) | 1
+    ch, cw = -(-hs // f), -(-ws // f)
+    yy, xx = np.nonzero(solid)
+    cells = ((yy // f) * cw + xx // f) * k + labels
+    members = np.bincount(cells, minlength=ch * cw * k).astype(np.uint16).reshape(ch, cw, k)
+    counts = cv2.boxFilter(members, cv2.CV_16U, (rc, rc), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    gy = np.clip(np.rint(map_y), 0, hs - 1).astype(np.int64) // f
+    gx = np.clip(np.rint(map_x), 0, ws - 1).astype(np.int64) // f
+    near = np.take(counts.reshape(-1, k), gy * cw + gx, axis=0) > int(_PRESENCE * (rc * f) ** 2)  # (n, k)
     # projection of v = I − B on d = C − B for every centre C, by matrix products (no n×k×3 arrays):
     # v·d = v·C − v·B, |d|² = |C|² − 2 B·C + |B|², residual² = |v|² − (v·d)² / |d|²
     vb = np.einsum("ij,ij->i", v, bg)[:, None]
