@@ -61,20 +61,25 @@ def push_pull(values: np.ndarray, weights: np.ndarray, *, min_size: int = 4) -> 
     :param weights: float32 (h, w) in 0..1 (1: known).
     :returns: a smooth completion of ``values`` (float32, same shape).
     """
-    expand = (lambda w: w[..., None]) if values.ndim == 3 else (lambda w: w)
-    sums, wts = [values * expand(weights)], [weights.astype(np.float32, copy=False)]
+    weights = weights.astype(np.float32, copy=False)
+    chans = values.shape[2] if values.ndim == 3 else 0
+    # per-pixel factors as images of the values' channel count: OpenCV's arithmetic does not broadcast
+    spread = (lambda m: cv2.merge([m] * chans)) if chans else (lambda m: m)
+    sums, wts = [cv2.multiply(values, spread(weights))], [weights]
     while min(wts[-1].shape[:2]) >= 2 * min_size:
         sums.append(cv2.pyrDown(sums[-1]))
         wts.append(cv2.pyrDown(wts[-1]))
-    out = sums[-1] / expand(np.maximum(wts[-1], 1e-6))
     if not float(wts[-1].max()) > 0:  # nothing known at all
         return np.zeros_like(values)
+    out = cv2.divide(sums[-1], spread(np.maximum(wts[-1], 1e-6)))
     for level in range(len(sums) - 2, -1, -1):
-        h, w = wts[level].shape[:2]
-        coarse = cv2.pyrUp(out, dstsize=(w, h))
-        trust = np.minimum(wts[level] * 4.0, 1.0)
-        fine = sums[level] / expand(np.maximum(wts[level], 1e-6))
-        out = coarse + expand(trust) * (fine - coarse)
+        w = wts[level]
+        coarse = cv2.pyrUp(out, dstsize=(w.shape[1], w.shape[0]))
+        trust = np.minimum(w * 4.0, 1.0)
+        # coarse + trust × (sums / w − coarse), as coarse × (1 − trust) + sums × (trust / w)
+        keep = spread(1.0 - trust)
+        take = spread(trust / np.maximum(w, 1e-6))
+        out = cv2.add(cv2.multiply(coarse, keep), cv2.multiply(sums[level], take))
     return out
 
 
