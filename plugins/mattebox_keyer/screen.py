@@ -21,20 +21,23 @@ def screen_difference(lin: np.ndarray, screen: str, balance: float) -> np.ndarra
     """The colour difference: the screen channel minus a mix of the other two (float32 H×W).
 
     ``balance`` 1 takes the larger of the other two channels (keeps yellows and cyans opaque),
-    0 their average (closer for skin and other warm colours). Computed as ``key − mean(others)
-    − balance × |others' difference| / 2`` (the max is the mean plus half the difference), in one
-    pass over the image.
+    0 their average (closer for skin and other warm colours): ``key − mean(others) − balance ×
+    |others' difference| / 2`` (the max is the mean plus half the difference). The absolute value
+    is the smaller of the two signed sums, so it takes two weighted sums of the channels and their
+    minimum: three passes over the image.
     """
     k, o1, o2 = SCREEN_CHANNEL[screen]
     m = np.zeros((1, 3), np.float32)  # one output row per transform: OpenCV's fast path
     m[0, k], m[0, o1], m[0, o2] = 1.0, -0.5, -0.5
-    mean_diff = cv2.transform(lin, m)
     if balance <= 0.0:
-        return mean_diff
-    m = np.zeros((1, 3), np.float32)
-    m[0, o1], m[0, o2] = 0.5, -0.5
-    half_spread = np.abs(cv2.transform(lin, m))  # not cv2.absdiff(x, 0.0): OpenCV reads a 1x1 or 4x1 x as a scalar
-    return cv2.scaleAdd(half_spread, -float(balance), mean_diff)
+        return cv2.transform(lin, m)
+    other = m.copy()
+    m[0, o1] -= 0.5 * balance
+    m[0, o2] += 0.5 * balance
+    other[0, o1] += 0.5 * balance
+    other[0, o2] -= 0.5 * balance
+    # not cv2.absdiff(x, 0.0) either: OpenCV reads a 1x1 or 4x1 x as a scalar
+    return cv2.min(cv2.transform(lin, m), cv2.transform(lin, other))
 
 
 def detect_screen(lin_small: np.ndarray) -> tuple[str, np.ndarray]:
