@@ -32,7 +32,7 @@ from mattebox.media.color import ColorInfo, ycbcr_to_rgb, ycbcr_to_rgb_matrix
 
 from .foreground import despilled_planes
 from .refine import SolidColours, refine_band
-from .regions import Box, object_boxes, seeded_boxes
+from .regions import Box, empty_outside, object_boxes, seeded_boxes, zero_outside
 from .screen import detect_screen, hue_near, screen_difference
 from .screen_model import ScreenModel, build_model, reuse_model
 from .settings import KeyerSettings
@@ -284,8 +284,8 @@ class Keyer:
         # everything from here on happens in the boxes around the objects; the rest is screen (0)
         radius = self._core_radius(h2)
         boxes = self._object_boxes(alpha_cd, clip_black, radius)
-        alpha = np.zeros_like(alpha_cd)
-        inner = np.zeros(alpha_cd.shape, np.uint8)
+        alpha = empty_outside(alpha_cd.shape, np.float32, boxes)  # clip_solid fills every box
+        inner = empty_outside(alpha_cd.shape, np.uint8, boxes)
         cores = []
         for y0, y1, x0, x1 in boxes:
             core, inner_box = clip_solid(
@@ -305,12 +305,12 @@ class Keyer:
             return HalfMatte(
                 alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, colours=colours
             )
-        strong = np.zeros(alpha.shape, np.uint8)
+        strong = empty_outside(alpha.shape, np.uint8, boxes)  # _clip marks every pixel of the boxes
         for y0, y1, x0, x1 in boxes:
             self._clip(alpha[y0:y1, x0:x1], clip_black, strong[y0:y1, x0:x1])
         # what is left of the noise inside the boxes, away from anything clearly foreground, goes too
         boxes = seeded_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT), strong)
-        alpha = _only_in(alpha, boxes)
+        zero_outside(alpha, boxes)
         return HalfMatte(
             alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, boxes=boxes, colours=colours
         )
@@ -420,14 +420,6 @@ class Keyer:
             edge_white=self.settings.edge_white,
             colours=colours,
         )
-
-
-def _only_in(alpha: np.ndarray, boxes: list[Box]) -> np.ndarray:
-    """``alpha`` with every pixel outside ``boxes`` set to 0."""
-    out = np.zeros_like(alpha)
-    for y0, y1, x0, x1 in boxes:
-        out[y0:y1, x0:x1] = alpha[y0:y1, x0:x1]
-    return out
 
 
 def detect_screen_colour(lin_small: np.ndarray, screen: str) -> np.ndarray:

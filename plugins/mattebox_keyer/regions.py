@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["Box", "object_boxes", "seeded_boxes"]
+__all__ = ["Box", "empty_outside", "object_boxes", "seeded_boxes", "zero_outside"]
 
 Box = tuple[int, int, int, int]  # y0, y1, x0, x1 (end exclusive)
 
@@ -110,3 +110,29 @@ def merge_overlapping(boxes: list[Box]) -> list[Box]:
             if merged:
                 break
     return boxes
+
+
+def zero_outside(image: np.ndarray, boxes: list[Box]) -> np.ndarray:
+    """Set every pixel of ``image`` outside ``boxes`` to 0, in place; returns ``image``.
+
+    Writes only the pixels outside (the boxes' contents are left as they are): the frame is cut into
+    bands of rows between the boxes' top and bottom edges, and in each band the columns no box
+    covers are cleared.
+    """
+    h, w = image.shape[:2]
+    edges = sorted({0, h, *(min(max(b[0], 0), h) for b in boxes), *(min(max(b[1], 0), h) for b in boxes)})
+    for top, bottom in zip(edges[:-1], edges[1:]):
+        spans = sorted((max(x0, 0), min(x1, w)) for y0, y1, x0, x1 in boxes if y0 <= top and y1 >= bottom and x1 > x0)
+        x = 0
+        for x0, x1 in spans:
+            if x0 > x:
+                image[top:bottom, x:x0] = 0
+            x = max(x, x1)
+        if x < w:
+            image[top:bottom, x:w] = 0
+    return image
+
+
+def empty_outside(shape: tuple[int, ...], dtype, boxes: list[Box]) -> np.ndarray:
+    """A new array of 0 outside ``boxes`` and undefined inside them (for work that fills every box)."""
+    return zero_outside(np.empty(shape, dtype), boxes)

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 from mattebox.matte.guided import guided_upsample
 
-from .regions import Box, object_boxes
+from .regions import Box, empty_outside, object_boxes
 from .sampling import sample_bilinear
 
 __all__ = ["upsample_matte"]
@@ -69,9 +69,9 @@ def upsample_matte(
         return cv2.resize(alpha, (big_w, big_h), interpolation=cv2.INTER_LINEAR)
     if method not in ("detail", "bilinear"):
         raise ValueError(f"unknown upsampling {method!r}")
-    out = np.zeros((big_h, big_w), np.float32)
     if boxes is None:
         boxes = object_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT))
+    out = empty_outside((big_h, big_w), np.float32, [(2 * y0, 2 * y1, 2 * x0, 2 * x1) for y0, y1, x0, x1 in boxes])
     for y0, y1, x0, x1 in boxes:  # the matte is 0 elsewhere
         a = np.ascontiguousarray(alpha[y0:y1, x0:x1])
         cv2.resize(

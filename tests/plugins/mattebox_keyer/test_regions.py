@@ -37,3 +37,26 @@ def test_seeded_boxes_keep_only_blobs_holding_a_seed():
     cover = _covered(mask.shape, boxes)
     assert cover[100:140, 200:260].all()
     assert not cover[10:12, 10:12].any()
+
+
+@pytest.mark.parametrize(
+    "boxes",
+    [
+        [],
+        [(10, 50, 20, 80)],
+        [(0, 120, 0, 160)],
+        [(10, 50, 20, 80), (30, 90, 60, 150)],  # overlapping
+        [(5, 15, 5, 15), (60, 100, 100, 140), (70, 80, 0, 10)],
+        [(-3, 20, 150, 170)],  # reaching past the frame
+    ],
+)
+def test_zero_outside_clears_exactly_the_pixels_no_box_covers(boxes):
+    from mattebox_keyer.regions import empty_outside, zero_outside
+
+    image = np.full((120, 160), 7.0, np.float32)
+    zero_outside(image, boxes)
+    cover = _covered(image.shape, [(max(y0, 0), y1, max(x0, 0), x1) for y0, y1, x0, x1 in boxes])
+    assert (image[cover] == 7.0).all()
+    assert (image[~cover] == 0.0).all()
+    fresh = empty_outside((120, 160), np.uint8, boxes)
+    assert fresh.dtype == np.uint8 and (fresh[~cover] == 0).all()
