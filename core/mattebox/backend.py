@@ -34,11 +34,14 @@ class MatteResult:
     :param foreground_ycbcr: the same colour as 8-bit Y', Cb, Cr planes laid out like the source's
         (:meth:`Frame.ycbcr420 <mattebox.media.frame.Frame.ycbcr420>`, the frame's matrix and range):
         Y'CbCr encoders take them as they are, others get them converted by :meth:`foreground_rgb`.
+    :param alpha_in_range: the backend guarantees ``alpha`` is a writable float32 array within 0..1,
+        so the pipeline skips clipping it (a full pass over the frame); leave it False otherwise.
     """
 
     alpha: np.ndarray
     foreground: np.ndarray | None = None
     foreground_ycbcr: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    alpha_in_range: bool = False
 
     def foreground_rgb(self, color: ColorInfo) -> np.ndarray | None:
         """The foreground as R'G'B' uint8 (planes in ``color`` converted once), or ``None`` for the source's."""

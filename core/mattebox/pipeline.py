@@ -73,6 +73,8 @@ def _check_result(frame: Frame, result: MatteResult) -> None:
     if not isinstance(a, np.ndarray) or a.shape != (frame.height, frame.width):
         shape = getattr(a, "shape", type(a).__name__)
         raise MatteboxError("InternalServerError.Algo", f"the backend returned a matte of shape {shape} for a {frame.width}x{frame.height} frame")
+    if result.alpha_in_range and a.dtype == np.float32 and a.flags.writeable:
+        return  # the backend clipped it already
     if a.dtype != np.float32:
         a = result.alpha = a.astype(np.float32)
     if not a.flags.writeable:

@@ -173,7 +173,7 @@ class Keyer:
         *,
         foreground: bool = True,
     ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
-        """Full-resolution matte from ``alpha_half`` (the estimate, possibly smoothed), and the despilled
+        """Full-resolution matte (within 0..1) from ``alpha_half`` (the estimate, possibly smoothed), and the despilled
         foreground as Y'CbCr planes in ``color`` (``None`` without despill, or when ``foreground`` is
         False: a matte-only output needs no colour)."""
         s = self.settings
@@ -183,8 +183,9 @@ class Keyer:
         alpha = upsample_matte(alpha_half, y, half.luma_half, s.upsample, boxes=boxes)
         if s.choke:
             alpha = choke(alpha, s.choke)
-        if s.feather:
+        if s.feather:  # (an erode or dilate for the choke keeps the matte within 0..1)
             alpha = feather(alpha, s.feather)
+            np.clip(alpha, 0.0, 1.0, out=alpha)  # the blur's weights may sum to 1 + ε
         if not foreground:
             return alpha, None
         regions = None  # the colour matters only where the matte is above 0 (a grown matte: everywhere)

@@ -128,7 +128,7 @@ class KeyerProcessor:
         alpha, planes = self.keyer.finish_matte(
             half, alpha_half, y, cb, cr, frame.color, foreground=self.wants_foreground
         )
-        return MatteResult(alpha=alpha, foreground_ycbcr=planes)
+        return MatteResult(alpha=alpha, foreground_ycbcr=planes, alpha_in_range=True)  # finish_matte clips
 
     def process(self, frames: Sequence[Frame]) -> list[MatteResult]:
         """Mattes for the oldest frames not yet answered (one behind when smoothing in time)."""

@@ -50,7 +50,7 @@ def upsample_matte(
     *,
     boxes: list[Box] | None = None,
 ) -> np.ndarray:
-    """The full-resolution matte (float32, luma's shape) from ``alpha`` at chroma resolution.
+    """The full-resolution matte (float32, luma's shape, within 0..1) from ``alpha`` at chroma resolution.
 
     :param alpha: float32 (h, w) in 0..1 at chroma resolution.
     :param luma: uint8 (H, W) full-resolution luma plane.
@@ -62,11 +62,11 @@ def upsample_matte(
     big_h, big_w = luma.shape
     h, w = alpha.shape
     if (h, w) == (big_h, big_w):
-        return alpha.copy()
+        return np.clip(alpha, 0.0, 1.0)
     if method == "guided":
-        return guided_upsample(alpha, luma, radius=2, eps=1e-5)
+        return np.clip(guided_upsample(alpha, luma, radius=2, eps=1e-5), 0.0, 1.0)
     if big_h != 2 * h or big_w != 2 * w:  # odd sizes: the whole frame (detail needs the exact 2× grid)
-        return cv2.resize(alpha, (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+        return np.clip(cv2.resize(alpha, (big_w, big_h), interpolation=cv2.INTER_LINEAR), 0.0, 1.0)
     if method not in ("detail", "bilinear"):
         raise ValueError(f"unknown upsampling {method!r}")
     if boxes is None:
@@ -74,9 +74,9 @@ def upsample_matte(
     out = empty_outside((big_h, big_w), np.float32, [(2 * y0, 2 * y1, 2 * x0, 2 * x1) for y0, y1, x0, x1 in boxes])
     for y0, y1, x0, x1 in boxes:  # the matte is 0 elsewhere
         a = np.ascontiguousarray(alpha[y0:y1, x0:x1])
-        cv2.resize(
-            a, (2 * (x1 - x0), 2 * (y1 - y0)), dst=out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1], interpolation=cv2.INTER_LINEAR
-        )
+        region = out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1]
+        cv2.resize(a, (2 * (x1 - x0), 2 * (y1 - y0)), dst=region, interpolation=cv2.INTER_LINEAR)
+        np.clip(region, 0.0, 1.0, out=region)  # float weights summing to 1 + ε, or an input out of range
         if method == "detail":
             _add_detail(out, a, luma, luma_half, y0, x0)
     return out

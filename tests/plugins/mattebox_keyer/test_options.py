@@ -105,6 +105,20 @@ def test_every_option_changes_the_result(clips, default_run, name):
     assert changed, f"--{name} {OTHER[name]} changed nothing"
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"upsample": "guided"}, {"upsample": "bilinear"}, {"feather": 3.0}, {"choke": -2.0}, {"temporal": 0.8}],
+    ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()) or "defaults",
+)
+def test_mattes_are_within_0_1_as_declared(clips, settings):
+    """The keyer declares its mattes clipped, so the pipeline skips its own clip: they must be."""
+    results, _ = _run(clips, **settings)
+    for r in results:
+        assert r.alpha_in_range and r.alpha.dtype == np.float32 and r.alpha.flags.writeable
+        assert float(r.alpha.min()) >= 0.0 and float(r.alpha.max()) <= 1.0
+        assert 0.0 < float(r.alpha.mean()) < 1.0  # a real matte: neither empty nor solid
+
+
 def test_options_act_as_documented(clips, default_run):
     base, frames, _ = default_run
     truth = clips["hard"].load_alpha(range(FRAMES))
