@@ -2,21 +2,25 @@
 
 Per frame, at chroma resolution (where 4:2:0 colour lives):
 
-1. Y'CbCr → R'G'B' with the clip's own matrix, then → linear light through a lookup table
-   (light mixes linearly: a hair over a screen is a linear blend of the two).
+1. Y'CbCr → R'G'B' with the clip's own matrix. Linear light (light mixes linearly: a hair over a
+   screen is a linear blend of the two) comes through a lookup table, first on the plate grid
+   (a quarter of chroma resolution) from the cells' mean codes.
 2. Colour difference ``d`` (the screen channel minus the others); the screen's own ``d`` per pixel
-   comes from a clean plate estimated at an eighth of the size (:mod:`.screen`), so uneven lighting
-   does not leak into the matte; ``α = 1 − d / d_screen``.
-3. From here on only the boxes around the objects are worked on (:func:`.regions.seeded_boxes`:
-   blobs above the clip black holding a clearly foreground pixel); the rest is screen.
-   Solid regions (thicker than the core size, above the core threshold) are clipped to opaque
-   (:mod:`.solid`): greenish clothing stays solid while thin or soft structures keep their values.
+   comes from a clean plate estimated on the plate grid (:mod:`.screen`), so uneven lighting does
+   not leak into the matte; ``α = 1 − d / d_screen``. The clip black comes from the screen's
+   measured noise on a sparse sample of pixels. The objects are found on the plate grid, and only
+   in boxes around them is every pixel brought to linear light and keyed (:mod:`.halfres`); the
+   rest is screen.
+3. Within those, the boxes around the objects (:func:`.regions.seeded_boxes`: blobs above the clip
+   black holding a clearly foreground pixel) are worked on. Solid regions (thicker than the core
+   size, above the core threshold) are clipped to opaque (:mod:`.solid`): greenish clothing stays
+   solid while thin or soft structures keep their values.
 4. In the soft band around them, the foreground colour is estimated from the nearby solid pixels
    and the matting equation ``I = αF + (1−α)B`` is solved by projection where the pixel really is
    such a mix (:mod:`.refine`; the colour difference alone over-keys warm colours and under-keys spill).
-5. Clip black from the screen's measured noise, with hysteresis; specks of noise away from any
-   object go. Then :mod:`.upsample` restores full-resolution detail from the luma plane; despill
-   works on the chroma planes (:mod:`.foreground`), both only in the objects' boxes.
+5. Clip black with hysteresis; specks of noise away from any object go. Then :mod:`.upsample`
+   restores full-resolution detail from the luma plane; despill works on the chroma planes
+   (:mod:`.foreground`), both only in the objects' boxes.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from mattebox.media.color import ColorInfo, ycbcr_to_rgb, ycbcr_to_rgb_matrix
 
 from .foreground import despilled_planes
 from .refine import SolidColours, refine_band
-from .regions import Box, empty_outside, object_boxes, seeded_boxes, zero_outside
+from .halfres import GRID, exact_grid_cells, grid_linear, grid_matches, matte_at, matte_in_boxes
+from .regions import Box, empty_outside, grid_boxes, object_boxes, seeded_boxes, zero_outside
 from .screen import detect_screen, hue_near, screen_difference
 from .screen_model import ScreenModel, build_model, reuse_model
 from .settings import KeyerSettings
@@ -62,6 +67,8 @@ _HYST_LOW = 0.5  # clip black, as a share of the full one, next to clearly foreg
 _HYST_STRONG = 2.0  # 'clearly foreground': above this many times the clip black
 _KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
 _SHRINK_FROM = 270  # chroma rows from which the core keeps one pixel off the solid outline
+_GRID_LEVEL = 0.25  # the plate grid's matte is read at this share of the chroma-resolution levels
+_WORK_MARGIN = 2  # plate-grid cells keyed at chroma resolution around what the grid shows
 _HUE_TOLERANCE = 0.15  # chromaticity distance (L1) from a given screen colour still counted as screen
 
 
@@ -79,14 +86,17 @@ class HalfMatte:
 
 @dataclass
 class LinearFrame:
-    """A frame in linear light at chroma resolution and its colour difference (all a clean plate needs)."""
+    """A frame at chroma resolution and its plate grid in linear light: all a clean plate needs.
 
-    lin: np.ndarray  # float32 (h, w, 3)
+    Linear light at chroma resolution is worked out later, around the objects only
+    (:mod:`.halfres`).
+    """
+
     rgb_half: np.ndarray  # uint8 (h, w, 3) R'G'B'
+    codes: np.ndarray  # uint8 (h, w, 3) the R'G'B' codes keyed: rgb_half, or denoised
     luma_half: np.ndarray  # uint8 (h, w)
-    lin_small: np.ndarray  # float32 (h/4, w/4, 3): the plate grid
-    d: np.ndarray  # float32 (h, w) colour difference
-    d_small: np.ndarray  # float32 (h/4, w/4)
+    lin_small: np.ndarray  # float32 (h/4, w/4, 3): the plate grid (linear light of the cells' mean codes)
+    d_small: np.ndarray  # float32 (h/4, w/4) colour difference there
     screen: str
 
 
@@ -125,19 +135,22 @@ class Keyer:
         """The screen's matte noise (standard deviation) measured on the latest frame."""
         return self._state.noise
 
-    # -- step 1: linear light at chroma resolution ------------------------------------------------
-    def _linear(
+    # -- step 1: R'G'B' at chroma resolution, the plate grid in linear light -----------------------
+    def _lut(self) -> np.ndarray:
+        return _LUT_LINEAR if self.settings.linear else _LUT_ENCODED
+
+    def _codes(
         self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(R'G'B', the codes to key: R'G'B' or its denoised version, luma) at chroma resolution."""
         h2, w2 = cb.shape
         luma_half = y if y.shape == (h2, w2) else cv2.resize(y, (w2, h2), interpolation=cv2.INTER_AREA)
         rgb = cv2.transform(cv2.merge([luma_half, cb, cr]), ycbcr_to_rgb_matrix(color))
-        src = rgb
+        codes = rgb
         if self.settings.denoise > 0:
             k = 2 * int(self.settings.denoise) + 1
-            src = cv2.blur(rgb, (k, k))
-        lin = cv2.LUT(src, _LUT_LINEAR if self.settings.linear else _LUT_ENCODED)
-        return lin, rgb, luma_half
+            codes = cv2.blur(rgb, (k, k))
+        return rgb, codes, luma_half
 
     def _know_screen(self, lin_small: np.ndarray) -> str:
         st, s = self._state, self.settings
@@ -211,16 +224,13 @@ class Keyer:
         return self.estimate_linear(self.linearise(y, cb, cr, color))
 
     def linearise(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> LinearFrame:
-        """Step 1 and the colour difference: everything of a frame that needs no clean plate."""
-        s = self.settings
-        lin, rgb_half, luma_half = self._linear(y, cb, cr, color)
-        h2, w2 = lin.shape[:2]
-        small = (max(8, w2 // 4), max(8, h2 // 4))
-        lin_small = cv2.resize(lin, small, interpolation=cv2.INTER_AREA)
+        """Step 1 and the plate grid's colour difference: everything of a frame that needs no clean plate."""
+        rgb_half, codes, luma_half = self._codes(y, cb, cr, color)
+        h2, w2 = codes.shape[:2]
+        lin_small = grid_linear(codes, self._lut(), (max(8, h2 // GRID), max(8, w2 // GRID)))
         screen = self._know_screen(lin_small)
-        d = screen_difference(lin, screen, s.screen_balance)
-        d_small = cv2.resize(d, small, interpolation=cv2.INTER_AREA)
-        return LinearFrame(lin, rgb_half, luma_half, lin_small, d, d_small, screen)
+        d_small = screen_difference(lin_small, screen, self.settings.screen_balance)
+        return LinearFrame(rgb_half, codes, luma_half, lin_small, d_small, screen)
 
     def _reference(self, screen: str) -> tuple[np.ndarray, float]:
         """The screen's colour (linear RGB) and its colour difference."""
@@ -275,16 +285,22 @@ class Keyer:
             frame's core stays close to them (``None``: cluster this frame's).
         """
         s = self.settings
-        lin, lin_small, d, screen = frame.lin, frame.lin_small, frame.d, frame.screen
-        h2, w2 = lin.shape[:2]
+        screen, codes = frame.screen, frame.codes
+        h2, w2 = codes.shape[:2]
         plate, d_plate, mask = self._plate(frame, model, own)
-        d_screen = cv2.resize(np.maximum(d_plate, 1e-4), (w2, h2), interpolation=cv2.INTER_LINEAR)
-        alpha_cd = cv2.divide(d, d_screen)
-        cv2.subtract(1.0, alpha_cd, dst=alpha_cd)
-        clip_black = self._clip_black(alpha_cd, mask)
-        # everything from here on happens in the boxes around the objects; the rest is screen (0)
+        d_plate = np.maximum(d_plate, 1e-4)
+        clip_black = self._clip_black(frame, d_plate, mask)
+        # the colour-difference matte at chroma resolution only in the boxes around the objects
+        # (found on the plate grid); the rest is screen (0)
+        work = self._work_boxes(frame, d_plate, clip_black)
+        lin, alpha_cd = matte_in_boxes(codes, self._lut(), work, d_plate, screen, s.screen_balance)
+        lin_small = frame.lin_small
+        if grid_matches((h2, w2), lin_small.shape[:2]):
+            lin_small = exact_grid_cells(lin_small, lin, work)
+        else:  # the grid does not tile the frame: the frame was worked on whole
+            lin_small = cv2.resize(lin, lin_small.shape[1::-1], interpolation=cv2.INTER_AREA)
         radius = self._core_radius(h2)
-        boxes = self._object_boxes(alpha_cd, clip_black, radius)
+        boxes = self._object_boxes(alpha_cd, clip_black, radius, work)
         alpha = empty_outside(alpha_cd.shape, np.float32, boxes)  # clip_solid fills every box
         inner = empty_outside(alpha_cd.shape, np.uint8, boxes)
         cores = []
@@ -332,18 +348,25 @@ class Keyer:
         np.copyto(alpha, soft_clip, where=near)
         np.clip(alpha, 0.0, 1.0, out=alpha)
 
-    def _clip_black(self, alpha_cd: np.ndarray, mask_small: np.ndarray) -> float:
+    def _clip_black(self, frame: LinearFrame, d_plate: np.ndarray, mask_small: np.ndarray) -> float:
+        """The clip black: ``_NOISE_K`` standard deviations of the matte's noise over the screen.
+
+        Measured on a sparse grid of chroma-resolution pixels (thousands of screen pixels), each
+        keyed as :func:`.halfres.matte_in_boxes` keys it.
+        """
         s, st = self.settings, self._state
         if s.clip_black != "auto":
             return float(s.clip_black)
-        step = max(1, alpha_cd.shape[0] // _NOISE_ROWS)
-        sample_grid = alpha_cd[step // 2 :: step, step // 2 :: step]
-        mask = (
-            cv2.resize(mask_small, (sample_grid.shape[1], sample_grid.shape[0]), interpolation=cv2.INTER_NEAREST) > 0.5
-        )
-        sample = sample_grid[mask]
+        h2, w2 = frame.codes.shape[:2]
+        step = max(1, h2 // _NOISE_ROWS)
+        rows, cols = len(range(step // 2, h2, step)), len(range(step // 2, w2, step))
+        mask = cv2.resize(mask_small, (cols, rows), interpolation=cv2.INTER_NEAREST) > 0.5
+        sample = None
+        if int(mask.sum()) >= 64:
+            alpha = matte_at(frame.codes, self._lut(), step, d_plate, frame.screen, s.screen_balance)
+            sample = alpha[mask]
         # per frame (a median over thousands of screen pixels is steady), so frames key alike in any order
-        if sample.size >= 64:
+        if sample is not None:
             sigma = 1.4826 * float(np.median(np.abs(sample)))
             if st.first_noise is None:
                 st.first_noise = sigma
@@ -352,6 +375,23 @@ class Keyer:
         st.noise = sigma
         return float(min(0.25, max(_MIN_CLIP_BLACK, _NOISE_K * sigma)))
 
+    def _work_boxes(self, frame: LinearFrame, d_plate: np.ndarray, clip_black: float) -> list[Box]:
+        """Where to key at chroma resolution: boxes around the objects seen on the plate grid.
+
+        A cell's matte is the mean of its pixels', so a hair strand crossing a cell shows at a
+        quarter of its own level: the grid is read at a quarter of the chroma-resolution levels,
+        and the boxes reach ``_WORK_MARGIN`` cells past what it shows.
+        """
+        h2, w2 = frame.codes.shape[:2]
+        whole = [(0, h2, 0, w2)]
+        if clip_black <= 0 or not grid_matches((h2, w2), frame.d_small.shape):
+            return whole
+        alpha_small = 1.0 - frame.d_small / d_plate
+        core = self.settings.core_threshold
+        mask = alpha_small > min(clip_black, core) * _GRID_LEVEL
+        seeds = alpha_small > min(_HYST_STRONG * clip_black, core)  # an object's own cells, not faint strands
+        return grid_boxes(mask, seeds, GRID, (h2, w2), margin=_WORK_MARGIN)
+
     def _core_radius(self, h2: int) -> int:
         """Radius of the solid-core test in chroma-resolution pixels."""
         size = self.settings.core_size
@@ -359,17 +399,22 @@ class Keyer:
             return max(1, int(round(size / 2.0)))  # given in full-resolution pixels
         return max(2, int(round(3.0 * h2 / 360.0)))
 
-    def _object_boxes(self, alpha_cd: np.ndarray, clip_black: float, radius: int) -> list[Box]:
+    def _object_boxes(self, alpha_cd: np.ndarray, clip_black: float, radius: int, work: list[Box]) -> list[Box]:
         """Boxes around the objects: blobs above the clip black that hold a clearly foreground pixel.
 
         Screen noise just above the clip black, far from any object, is left out (it stays 0).
+        ``alpha_cd`` is 0 outside the ``work`` boxes, so only they are looked at.
         """
         h2, w2 = alpha_cd.shape
         if clip_black <= 0:  # nothing is screen noise: the whole frame
             return [(0, h2, 0, w2)]
         s = self.settings
-        mask = cv2.compare(alpha_cd, min(clip_black, s.core_threshold), cv2.CMP_GT)
-        seeds = cv2.compare(alpha_cd, min(_HYST_STRONG * clip_black, s.core_threshold), cv2.CMP_GT)
+        mask = empty_outside(alpha_cd.shape, np.uint8, work)
+        seeds = empty_outside(alpha_cd.shape, np.uint8, work)
+        for y0, y1, x0, x1 in work:
+            part = alpha_cd[y0:y1, x0:x1]
+            cv2.compare(part, min(clip_black, s.core_threshold), cv2.CMP_GT, dst=mask[y0:y1, x0:x1])
+            cv2.compare(part, min(_HYST_STRONG * clip_black, s.core_threshold), cv2.CMP_GT, dst=seeds[y0:y1, x0:x1])
         return seeded_boxes(mask, seeds, margin=core_margin(radius))
 
     def _refine(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["Box", "empty_outside", "object_boxes", "seeded_boxes", "zero_outside"]
+__all__ = ["Box", "empty_outside", "grid_boxes", "object_boxes", "seeded_boxes", "zero_outside"]
 
 Box = tuple[int, int, int, int]  # y0, y1, x0, x1 (end exclusive)
 
@@ -91,6 +91,32 @@ def seeded_boxes(mask: np.ndarray, seeds: np.ndarray, margin: int = 2) -> list[B
     :param margin: pixels added around each box.
     """
     return merge_overlapping(_boxes(_grid(mask), mask.shape, margin, _grid(seeds)))
+
+
+def grid_boxes(
+    mask: np.ndarray, seeds: np.ndarray, cell: int, shape: tuple[int, int], margin: int = 1
+) -> list[Box]:
+    """Boxes (in pixels of an image of ``shape``) around the blobs of a coarse ``mask`` that hold a seed.
+
+    :param mask: bool or uint8 on a grid of ``cell``×``cell`` pixel cells (the plate grid).
+    :param seeds: the same, where a cell clearly belongs to an object.
+    :param margin: cells added around each blob.
+    :returns: non-overlapping boxes aligned to whole cells (clamped to ``shape``).
+    """
+    occupied = np.asarray(mask, bool)
+    if not occupied.any():
+        return []
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(occupied.view(np.uint8), connectivity=8)
+    seeded = np.unique(labels[np.asarray(seeds, bool) & (labels > 0)])
+    h, w = shape
+    boxes = []
+    for x, y, bw, bh, _ in stats[seeded]:
+        y0, y1 = max(0, (y - margin) * cell), min(h, (y + bh + margin) * cell)
+        x0, x1 = max(0, (x - margin) * cell), min(w, (x + bw + margin) * cell)
+        boxes.append((int(y0), int(y1), int(x0), int(x1)))
+    if len(boxes) > _MAX_BOXES:
+        boxes = [(min(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes), max(b[3] for b in boxes))]
+    return merge_overlapping(boxes)
 
 
 def merge_overlapping(boxes: list[Box]) -> list[Box]:

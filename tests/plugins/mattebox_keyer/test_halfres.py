@@ -1,0 +1,79 @@
+"""Keying at chroma resolution box by box gives what keying the whole frame gives, inside the boxes."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from mattebox_keyer.halfres import exact_grid_cells, grid_linear, matte_at, matte_in_boxes
+from mattebox_keyer.keyer import srgb_to_linear_lut
+from mattebox_keyer.regions import grid_boxes
+from mattebox_keyer.screen import screen_difference
+
+LUT = srgb_to_linear_lut()
+
+
+def _scene(h: int = 120, w: int = 160, seed: int = 3):
+    rng = np.random.default_rng(seed)
+    codes = np.empty((h, w, 3), np.uint8)
+    codes[...] = (40, 170, 60)  # a green screen
+    codes[30:90, 50:110] = (180, 120, 90)  # a subject
+    codes = np.clip(codes + rng.normal(0, 3, codes.shape), 0, 255).astype(np.uint8)
+    yy, xx = np.mgrid[0 : h // 4, 0 : w // 4]
+    d_plate = (0.3 + 0.05 * xx / (w // 4) + 0.02 * yy / (h // 4)).astype(np.float32)  # uneven light
+    return codes, d_plate
+
+
+def _whole_frame(codes, d_plate, screen="green", balance=0.5):
+    lin = cv2.LUT(codes, LUT)
+    d = screen_difference(lin, screen, balance)
+    d_screen = cv2.resize(d_plate, (codes.shape[1], codes.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return lin, 1.0 - d / d_screen
+
+
+@pytest.mark.parametrize("boxes", [[(0, 120, 0, 160)], [(20, 100, 40, 120)], [(0, 40, 0, 48), (60, 120, 100, 160)]])
+def test_matte_in_boxes_matches_the_whole_frame_inside_and_is_0_outside(boxes):
+    codes, d_plate = _scene()
+    lin_ref, alpha_ref = _whole_frame(codes, d_plate)
+    lin, alpha = matte_in_boxes(codes, LUT, boxes, d_plate, "green", 0.5)
+    inside = np.zeros(alpha.shape, bool)
+    for y0, y1, x0, x1 in boxes:
+        inside[y0:y1, x0:x1] = True
+        np.testing.assert_array_equal(lin[y0:y1, x0:x1], lin_ref[y0:y1, x0:x1])
+    # the plate is interpolated with 1/32-pixel weights there, exactly elsewhere: a few 1e-3 at most
+    np.testing.assert_allclose(alpha[inside], alpha_ref[inside], atol=3e-3)
+    assert not alpha[~inside].any()
+
+
+def test_matte_on_the_sample_grid_matches_the_whole_frame():
+    codes, d_plate = _scene()
+    _, alpha_ref = _whole_frame(codes, d_plate, "green", 1.0)
+    step = 6
+    alpha = matte_at(codes, LUT, step, d_plate, "green", 1.0)
+    np.testing.assert_allclose(alpha, alpha_ref[step // 2 :: step, step // 2 :: step], atol=3e-3)
+
+
+def test_grid_cells_in_boxes_are_the_exact_means_of_linear_light():
+    codes, _ = _scene()
+    lin = cv2.LUT(codes, LUT)
+    exact = cv2.resize(lin, (40, 30), interpolation=cv2.INTER_AREA)
+    approx = grid_linear(codes, LUT, (30, 40))  # linear light of the mean codes: close on flat areas
+    assert np.abs(approx - exact)[:5, :5].max() < 0.01
+    boxes = [(28, 92, 48, 112)]
+    cells = exact_grid_cells(approx, lin, boxes)
+    np.testing.assert_allclose(cells[7:23, 12:28], exact[7:23, 12:28], atol=1e-6)
+    np.testing.assert_array_equal(cells[:7], approx[:7])  # outside the boxes: as given
+    # a textured cell's mean code is darker in linear light than its pixels' mean: why the boxes are exact
+    textured = np.zeros((8, 8, 3), np.uint8)
+    textured[::2] = 250
+    assert grid_linear(textured, LUT, (2, 2)).mean() < 0.5 * cv2.LUT(textured, LUT).mean()
+
+
+def test_grid_boxes_keep_seeded_blobs_with_a_margin_in_whole_cells():
+    mask = np.zeros((30, 40), bool)
+    mask[10:15, 12:20] = True  # an object
+    mask[2, 35] = True  # a faint speck with no seed
+    seeds = np.zeros_like(mask)
+    seeds[12, 15] = True
+    boxes = grid_boxes(mask, seeds, 4, (120, 160), margin=2)
+    assert boxes == [(32, 68, 40, 88)]
