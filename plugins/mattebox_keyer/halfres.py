@@ -17,10 +17,9 @@ import cv2
 import numpy as np
 
 from .regions import Box, empty_outside
-from .sampling import sample_bilinear
 from .screen import screen_difference
 
-__all__ = ["GRID", "exact_grid_cells", "grid_linear", "grid_matches", "matte_at", "matte_in_boxes"]
+__all__ = ["GRID", "exact_grid_cells", "full_cells", "grid_linear", "grid_matches", "matte_at", "matte_in_boxes"]
 
 GRID = 4  # chroma-resolution pixels per plate-grid cell, each way
 
@@ -41,18 +40,20 @@ def grid_linear(codes: np.ndarray, lut: np.ndarray, small: tuple[int, int]) -> n
     return cv2.LUT(mean, lut)
 
 
-def _plate_in_box(d_plate: np.ndarray, box: Box, shape: tuple[int, int]) -> np.ndarray:
-    """``d_plate`` (on the plate grid) bilinearly upsampled to ``shape``, for the pixels of ``box`` only.
+def _plate_at(
+    d_plate: np.ndarray, shape: tuple[int, int], y0: int, x0: int, rows: int, cols: int, step: int = 1
+) -> np.ndarray:
+    """``d_plate`` (on the plate grid) bilinearly upsampled to ``shape``, at the pixels ``(y0 + i·step,
+    x0 + j·step)`` for ``rows`` × ``cols`` only.
 
     The same mapping as ``cv2.resize(..., INTER_LINEAR)`` of the whole plate (pixel centres aligned,
     border repeated), without computing the rest of the frame.
     """
-    y0, y1, x0, x1 = box
     hs, ws = d_plate.shape
     sx, sy = ws / shape[1], hs / shape[0]
-    m = np.array([[sx, 0.0, (x0 + 0.5) * sx - 0.5], [0.0, sy, (y0 + 0.5) * sy - 0.5]], np.float64)
+    m = np.array([[step * sx, 0.0, (x0 + 0.5) * sx - 0.5], [0.0, step * sy, (y0 + 0.5) * sy - 0.5]], np.float64)
     return cv2.warpAffine(
-        d_plate, m, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE
+        d_plate, m, (cols, rows), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE
     )
 
 
@@ -81,7 +82,7 @@ def matte_in_boxes(
         part = lin[y0:y1, x0:x1]
         cv2.LUT(codes[y0:y1, x0:x1], lut, dst=part)
         d = screen_difference(part, screen, balance)
-        cv2.divide(d, _plate_in_box(d_plate, box, (h, w)), dst=d)
+        cv2.divide(d, _plate_at(d_plate, (h, w), y0, x0, y1 - y0, x1 - x0), dst=d)
         np.subtract(1.0, d, out=alpha[y0:y1, x0:x1])  # (numpy: OpenCV takes a 4x1 array for a scalar)
     return lin, alpha
 
@@ -108,10 +109,21 @@ def matte_at(
     The same values :func:`matte_in_boxes` gives at those pixels (up to the plate's interpolation).
     """
     h, w = codes.shape[:2]
-    ys, xs = np.arange(step // 2, h, step), np.arange(step // 2, w, step)
     lin = cv2.LUT(np.ascontiguousarray(codes[step // 2 :: step, step // 2 :: step]), lut)
     d = screen_difference(lin, screen, balance)
-    hs, ws = d_plate.shape
-    gx, gy = np.meshgrid((xs + 0.5) * (ws / w) - 0.5, (ys + 0.5) * (hs / h) - 0.5)
-    d_screen = sample_bilinear(d_plate, gx.ravel().astype(np.float32), gy.ravel().astype(np.float32))
-    return 1.0 - d / d_screen.reshape(d.shape)
+    rows, cols = d.shape
+    return 1.0 - d / _plate_at(d_plate, (h, w), step // 2, step // 2, rows, cols, step)
+
+
+def full_cells(mask: np.ndarray, small: tuple[int, int]) -> np.ndarray:
+    """The plate-grid cells (``small`` (h, w)) whose pixels of ``mask`` (uint8 0/1) are all 1 (bool).
+
+    Four pixels of a cell's row are read as one 32-bit word and the cell's four rows AND-ed, when
+    the grid tiles the mask in whole cells; otherwise by averaging the mask down.
+    """
+    h, w = small
+    if grid_matches(mask.shape, small) and GRID == 4:
+        words = np.ascontiguousarray(mask, dtype=np.uint8).view(np.uint32).reshape(h, GRID, w)
+        return np.bitwise_and.reduce(words, axis=1) == 0x01010101
+    mean = cv2.resize(mask * np.uint8(255), (w, h), interpolation=cv2.INTER_AREA)
+    return mean > 252  # 99% (cells straddle pixels when the grid does not tile the mask)

@@ -36,7 +36,7 @@ from mattebox.media.color import ColorInfo, ycbcr_to_rgb, ycbcr_to_rgb_matrix
 
 from .foreground import despilled_planes
 from .refine import SolidColours, refine_band
-from .halfres import GRID, exact_grid_cells, grid_linear, grid_matches, matte_at, matte_in_boxes
+from .halfres import GRID, exact_grid_cells, full_cells, grid_linear, grid_matches, matte_at, matte_in_boxes
 from .regions import Box, empty_outside, grid_boxes, object_boxes, seeded_boxes, zero_outside
 from .screen import detect_screen, hue_near, screen_difference
 from .screen_model import ScreenModel, build_model, reuse_model
@@ -65,7 +65,6 @@ _NOISE_K = 3.0  # clip black at this many standard deviations of the screen's ma
 _NOISE_ROWS = 90  # rows of the sample grid for the screen's noise (thousands of screen samples)
 _HYST_LOW = 0.5  # clip black, as a share of the full one, next to clearly foreground pixels
 _HYST_STRONG = 2.0  # 'clearly foreground': above this many times the clip black
-_KNOWN = 0.99  # share of a plate pixel that must be solid core to lend its colour to the edges
 _SHRINK_FROM = 270  # chroma rows from which the core keeps one pixel off the solid outline
 _GRID_LEVEL = 0.25  # the plate grid's matte is read at this share of the chroma-resolution levels
 _WORK_MARGIN = 2  # plate-grid cells keyed at chroma resolution around what the grid shows
@@ -434,9 +433,7 @@ class Keyer:
 
         :returns: the solid colours used, if any.
         """
-        hs, ws = lin_small.shape[:2]
-        inner_small = cv2.resize(inner * np.uint8(255), (ws, hs), interpolation=cv2.INTER_AREA)
-        known = (inner_small > _KNOWN * 255).astype(np.float32)
+        known = full_cells(inner, lin_small.shape[:2]).astype(np.float32)
         if not known.any():
             return None
         xs, ys, core_at = [], [], []

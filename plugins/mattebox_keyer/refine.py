@@ -21,6 +21,7 @@ from .screen import push_pull
 
 __all__ = ["SolidColours", "refine_band", "solid_colours"]
 
+_FILL_MARGIN = 4  # plate-grid cells filled around the known cells and the band for the foreground colour
 _NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
 _MIN_MISFITS = 64  # fewer misfitting edge pixels than this are not worth a k-means
 _REFIT = 0.1  # only edge pixels fitting worse than a tenth of the tolerance try the solid colours
@@ -92,11 +93,10 @@ def refine_band(
     """
     h2, w2 = alpha.shape
     hs, ws = plate_small.shape[:2]
-    fg_small = push_pull(lin_small, known)
     # sample both plates at the band pixels (bilinear, centre-aligned)
     map_x = (xs.astype(np.float32) + 0.5) * (ws / w2) - 0.5
     map_y = (ys.astype(np.float32) + 0.5) * (hs / h2) - 0.5
-    fg = sample_bilinear(fg_small, map_x, map_y)
+    fg = _foreground_colour(lin_small, known, map_x, map_y)
     bg = sample_bilinear(plate_small, map_x, map_y)
     flat = ys.astype(np.intp) * w2 + xs  # flat indices: gathers a few times cheaper than (y, x) pairs
     v = np.take(lin.reshape(-1, 3), flat, axis=0)
@@ -130,6 +130,22 @@ def refine_band(
         target = np.where(target > lo, np.minimum(np.maximum(knee, target), np.maximum(target, 1.0)), target)
     np.put(alpha, flat, current + (1.0 - core_at) * (target - current))
     return used
+
+
+def _foreground_colour(lin_small: np.ndarray, known: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> np.ndarray:
+    """The solid colours pushed-pulled over the plate grid, sampled at the points ``(map_x, map_y)``.
+
+    Only the part of the grid holding the known cells and the points (with a margin) is filled:
+    everything known lies there, and the rest of the frame is screen.
+    """
+    hs, ws = known.shape
+    rows, cols = np.flatnonzero(known.any(axis=1)), np.flatnonzero(known.any(axis=0))
+    r0 = max(0, min(int(rows[0]), int(np.floor(map_y.min()))) - _FILL_MARGIN)
+    r1 = min(hs, max(int(rows[-1]), int(np.ceil(map_y.max()))) + 1 + _FILL_MARGIN)
+    c0 = max(0, min(int(cols[0]), int(np.floor(map_x.min()))) - _FILL_MARGIN)
+    c1 = min(ws, max(int(cols[-1]), int(np.ceil(map_x.max()))) + 1 + _FILL_MARGIN)
+    filled = push_pull(np.ascontiguousarray(lin_small[r0:r1, c0:c1]), np.ascontiguousarray(known[r0:r1, c0:c1]))
+    return sample_bilinear(filled, map_x - c0, map_y - r0)
 
 
 def _dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:

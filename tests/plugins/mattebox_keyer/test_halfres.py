@@ -77,3 +77,17 @@ def test_grid_boxes_keep_seeded_blobs_with_a_margin_in_whole_cells():
     seeds[12, 15] = True
     boxes = grid_boxes(mask, seeds, 4, (120, 160), margin=2)
     assert boxes == [(32, 68, 40, 88)]
+
+
+@pytest.mark.parametrize("shape", [(120, 160), (122, 166)])
+def test_full_cells_are_the_cells_wholly_inside_the_mask(shape):
+    from mattebox_keyer.halfres import full_cells
+
+    rng = np.random.default_rng(shape[1])
+    mask = (rng.random(shape) > 0.03).astype(np.uint8)
+    mask[20:80, 40:120] = 1
+    small = (shape[0] // 4, shape[1] // 4)
+    got = full_cells(mask, small)
+    mean = cv2.resize(mask.astype(np.float32), (small[1], small[0]), interpolation=cv2.INTER_AREA)
+    np.testing.assert_array_equal(got, mean > 0.99)
+    assert got[6:19, 11:29].all()  # the solid block's inner cells
