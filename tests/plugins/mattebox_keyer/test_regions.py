@@ -60,3 +60,13 @@ def test_zero_outside_clears_exactly_the_pixels_no_box_covers(boxes):
     assert (image[~cover] == 0.0).all()
     fresh = empty_outside((120, 160), np.uint8, boxes)
     assert fresh.dtype == np.uint8 and (fresh[~cover] == 0).all()
+
+
+def test_zero_outside_on_a_view_leaves_the_rest_of_the_parent_alone():
+    from mattebox_keyer.regions import zero_outside
+
+    parent = np.full((60, 80, 3), 5, np.uint8)
+    view = parent[:, :, 1]  # not contiguous: cleared element by element, never as whole rows
+    zero_outside(view, [(10, 20, 30, 40)])
+    assert (parent[:, :, 0] == 5).all() and (parent[:, :, 2] == 5).all()
+    assert (view[10:20, 30:40] == 5).all() and view.sum() == 5 * 100
