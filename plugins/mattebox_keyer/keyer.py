@@ -322,10 +322,12 @@ class Keyer:
                 alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, colours=colours
             )
         strong = empty_outside(alpha.shape, np.uint8, boxes)  # _clip marks every pixel of the boxes
+        above = empty_outside(alpha.shape, np.uint8, boxes)
         for y0, y1, x0, x1 in boxes:
             self._clip(alpha[y0:y1, x0:x1], clip_black, strong[y0:y1, x0:x1])
+            cv2.compare(alpha[y0:y1, x0:x1], 0.0, cv2.CMP_GT, dst=above[y0:y1, x0:x1])
         # what is left of the noise inside the boxes, away from anything clearly foreground, goes too
-        boxes = seeded_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT), strong)
+        boxes = seeded_boxes(above, strong)
         zero_outside(alpha, boxes)
         return HalfMatte(
             alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, boxes=boxes, colours=colours
