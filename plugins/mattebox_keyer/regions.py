@@ -117,7 +117,8 @@ def grid_boxes(
         x0, x1 = max(0, (x - margin) * cell), min(w, (x + bw + margin) * cell)
         boxes.append((int(y0), int(y1), int(x0), int(x1)))
     if len(boxes) > _MAX_BOXES:
-        boxes = [(min(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes), max(b[3] for b in boxes))]
+        y0s, y1s, x0s, x1s = zip(*boxes)
+        boxes = [(min(y0s), max(y1s), min(x0s), max(x1s))]
     return merge_overlapping(boxes)
 
 
