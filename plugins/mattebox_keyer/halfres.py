@@ -19,9 +19,12 @@ import numpy as np
 from .regions import Box, empty_outside
 from .screen import screen_difference
 
-__all__ = ["GRID", "exact_grid_cells", "full_cells", "grid_linear", "grid_matches", "matte_at", "matte_in_boxes"]
+__all__ = ["GRID", "chroma_outliers", "exact_grid_cells", "full_cells", "grid_linear", "grid_matches", "matte_at", "matte_in_boxes"]
 
 GRID = 4  # chroma-resolution pixels per plate-grid cell, each way
+_CHROMA_MIN = 12  # Cb + Cr code distance from the screen's chroma below which a pixel may be noise ...
+_CHROMA_K = 6.0  # ... and above the screen cells' typical largest distance by this many deviations
+_CHROMA_MARGIN = 4  # ... plus this (codes)
 
 
 def grid_matches(shape: tuple[int, int], small: tuple[int, int]) -> bool:
@@ -127,3 +130,39 @@ def full_cells(mask: np.ndarray, small: tuple[int, int]) -> np.ndarray:
         return np.bitwise_and.reduce(words, axis=1) == 0x01010101
     mean = cv2.resize(mask * np.uint8(255), (w, h), interpolation=cv2.INTER_AREA)
     return mean > 252  # 99% (cells straddle pixels when the grid does not tile the mask)
+
+
+def _quarter(plane: np.ndarray, small: tuple[int, int]) -> np.ndarray:
+    """``plane`` (uint8) averaged down to ``small`` (h, w) in two halvings (OpenCV's fast path)."""
+    h, w = small
+    return cv2.resize(cv2.resize(plane, (2 * w, 2 * h), interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_AREA)
+
+
+def chroma_outliers(cb: np.ndarray, cr: np.ndarray, screen_cells: np.ndarray, small: tuple[int, int]) -> np.ndarray:
+    """Plate-grid cells holding chroma-resolution pixels whose colour lies clearly off the screen's (bool).
+
+    A thin strand crossing a cell barely moves the cell's mean, but its own pixels stand out in
+    chroma (the screen's chroma barely changes with its lighting): each cell's largest Cb + Cr
+    distance from the screen's median chroma finds it. The threshold clears what the screen's own
+    cells reach (noise, an uneven or tinted screen), and a cell counts only next to another one
+    (a strand runs on; noise is scattered). Needs a grid that tiles the planes in whole cells
+    (:func:`grid_matches`).
+    """
+    h, w = small
+    screen = screen_cells > 0
+    if int(screen.sum()) < 64:
+        return np.zeros(small, bool)
+    cb_small, cr_small = _quarter(cb, small), _quarter(cr, small)
+    ref_cb, ref_cr = int(np.median(cb_small[screen])), int(np.median(cr_small[screen]))
+    # (arrays, not scalars: OpenCV takes a 4x1 array next to a scalar for a scalar itself)
+    dist = cv2.add(cv2.absdiff(cb, np.full_like(cb, ref_cb)), cv2.absdiff(cr, np.full_like(cr, ref_cr)))
+    cell_max = cv2.dilate(dist, np.ones((GRID, GRID), np.uint8), anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
+    cell_max = np.ascontiguousarray(cell_max[::GRID, ::GRID][:h, :w])
+    # robust to the strands themselves (the screen mask takes faint cells for screen): median + k·MAD
+    on_screen = cell_max[screen].astype(np.float32)
+    centre = float(np.median(on_screen))
+    spread = 1.4826 * float(np.median(np.abs(on_screen - centre)))
+    threshold = max(_CHROMA_MIN, centre + _CHROMA_K * spread + _CHROMA_MARGIN)
+    outliers = (cell_max > threshold).view(np.uint8)
+    neighbours = cv2.boxFilter(outliers, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    return (outliers > 0) & (neighbours >= 2)

@@ -36,7 +36,7 @@ from mattebox.media.color import ColorInfo, ycbcr_to_rgb, ycbcr_to_rgb_matrix
 
 from .foreground import despilled_planes
 from .refine import SolidColours, refine_band
-from .halfres import GRID, exact_grid_cells, full_cells, grid_linear, grid_matches, matte_at, matte_in_boxes
+from .halfres import GRID, chroma_outliers, exact_grid_cells, full_cells, grid_linear, grid_matches, matte_at, matte_in_boxes
 from .regions import Box, empty_outside, grid_boxes, object_boxes, seeded_boxes, zero_outside
 from .screen import detect_screen, hue_near, screen_difference
 from .screen_model import ScreenModel, build_model, reuse_model
@@ -97,6 +97,8 @@ class LinearFrame:
     lin_small: np.ndarray  # float32 (h/4, w/4, 3): the plate grid (linear light of the cells' mean codes)
     d_small: np.ndarray  # float32 (h/4, w/4) colour difference there
     screen: str
+    cb: np.ndarray  # uint8 (h, w) the source's chroma planes (read-only views)
+    cr: np.ndarray
 
 
 @dataclass
@@ -229,7 +231,7 @@ class Keyer:
         lin_small = grid_linear(codes, self._lut(), (max(8, h2 // GRID), max(8, w2 // GRID)))
         screen = self._know_screen(lin_small)
         d_small = screen_difference(lin_small, screen, self.settings.screen_balance)
-        return LinearFrame(rgb_half, codes, luma_half, lin_small, d_small, screen)
+        return LinearFrame(rgb_half, codes, luma_half, lin_small, d_small, screen, cb, cr)
 
     def _reference(self, screen: str) -> tuple[np.ndarray, float]:
         """The screen's colour (linear RGB) and its colour difference."""
@@ -291,7 +293,7 @@ class Keyer:
         clip_black = self._clip_black(frame, d_plate, mask)
         # the colour-difference matte at chroma resolution only in the boxes around the objects
         # (found on the plate grid); the rest is screen (0)
-        work = self._work_boxes(frame, d_plate, clip_black)
+        work = self._work_boxes(frame, d_plate, mask, clip_black)
         lin, alpha_cd = matte_in_boxes(codes, self._lut(), work, d_plate, screen, s.screen_balance)
         lin_small = frame.lin_small
         if grid_matches((h2, w2), lin_small.shape[:2]):
@@ -349,23 +351,23 @@ class Keyer:
         np.copyto(alpha, soft_clip, where=near)
         np.clip(alpha, 0.0, 1.0, out=alpha)
 
-    def _clip_black(self, frame: LinearFrame, d_plate: np.ndarray, mask_small: np.ndarray) -> float:
-        """The clip black: ``_NOISE_K`` standard deviations of the matte's noise over the screen.
-
-        Measured on a sparse grid of chroma-resolution pixels (thousands of screen pixels), each
-        keyed as :func:`.halfres.matte_in_boxes` keys it.
-        """
-        s, st = self.settings, self._state
-        if s.clip_black != "auto":
-            return float(s.clip_black)
+    def _screen_sample(self, frame: LinearFrame, d_plate: np.ndarray, mask_small: np.ndarray) -> np.ndarray | None:
+        """The colour-difference matte at screen pixels of a sparse grid (thousands of them), each keyed
+        as :func:`.halfres.matte_in_boxes` keys it; ``None`` when too little screen shows."""
         h2, w2 = frame.codes.shape[:2]
         step = max(1, h2 // _NOISE_ROWS)
         rows, cols = len(range(step // 2, h2, step)), len(range(step // 2, w2, step))
         mask = cv2.resize(mask_small, (cols, rows), interpolation=cv2.INTER_NEAREST) > 0.5
-        sample = None
-        if int(mask.sum()) >= 64:
-            alpha = matte_at(frame.codes, self._lut(), step, d_plate, frame.screen, s.screen_balance)
-            sample = alpha[mask]
+        if int(mask.sum()) < 64:
+            return None
+        return matte_at(frame.codes, self._lut(), step, d_plate, frame.screen, self.settings.screen_balance)[mask]
+
+    def _clip_black(self, frame: LinearFrame, d_plate: np.ndarray, mask_small: np.ndarray) -> float:
+        """The clip black: ``_NOISE_K`` standard deviations of the matte's noise over the screen."""
+        s, st = self.settings, self._state
+        if s.clip_black != "auto":
+            return float(s.clip_black)
+        sample = self._screen_sample(frame, d_plate, mask_small)
         # per frame (a median over thousands of screen pixels is steady), so frames key alike in any order
         if sample is not None:
             sigma = 1.4826 * float(np.median(np.abs(sample)))
@@ -376,21 +378,27 @@ class Keyer:
         st.noise = sigma
         return float(min(0.25, max(_MIN_CLIP_BLACK, _NOISE_K * sigma)))
 
-    def _work_boxes(self, frame: LinearFrame, d_plate: np.ndarray, clip_black: float) -> list[Box]:
+    def _work_boxes(
+        self, frame: LinearFrame, d_plate: np.ndarray, screen_cells: np.ndarray, clip_black: float
+    ) -> list[Box]:
         """Where to key at chroma resolution: boxes around the objects seen on the plate grid.
 
         A cell's matte is the mean of its pixels', so a hair strand crossing a cell shows at a
-        quarter of its own level: the grid is read at a quarter of the chroma-resolution levels,
-        and the boxes reach ``_WORK_MARGIN`` cells past what it shows.
+        quarter of its own level: the grid is read at a quarter of the chroma-resolution levels.
+        A blob is kept when it holds a cell solidly above the clip black (an object's body) or a
+        pixel whose chroma is clearly off the screen's (a thin strand on its own); the boxes
+        reach ``_WORK_MARGIN`` cells past it.
         """
         h2, w2 = frame.codes.shape[:2]
         whole = [(0, h2, 0, w2)]
-        if clip_black <= 0 or not grid_matches((h2, w2), frame.d_small.shape):
+        small = frame.d_small.shape
+        if clip_black <= 0 or not grid_matches((h2, w2), small) or frame.cb.shape != (h2, w2):
             return whole
         alpha_small = 1.0 - frame.d_small / d_plate
         core = self.settings.core_threshold
-        mask = alpha_small > min(clip_black, core) * _GRID_LEVEL
-        seeds = alpha_small > min(_HYST_STRONG * clip_black, core)  # an object's own cells, not faint strands
+        strands = chroma_outliers(frame.cb, frame.cr, screen_cells, small)
+        mask = (alpha_small > min(clip_black, core) * _GRID_LEVEL) | strands
+        seeds = (alpha_small > min(_HYST_STRONG * clip_black, core)) | strands
         return grid_boxes(mask, seeds, GRID, (h2, w2), margin=_WORK_MARGIN)
 
     def _core_radius(self, h2: int) -> int:

@@ -91,3 +91,38 @@ def test_full_cells_are_the_cells_wholly_inside_the_mask(shape):
     mean = cv2.resize(mask.astype(np.float32), (small[1], small[0]), interpolation=cv2.INTER_AREA)
     np.testing.assert_array_equal(got, mean > 0.99)
     assert got[6:19, 11:29].all()  # the solid block's inner cells
+
+
+def _strand_frame(strand_alpha: float, h: int = 720, w: int = 1280):
+    """Y'CbCr planes of a subject plus a thin semi-transparent strand far from it, mixed in linear light."""
+    from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix
+
+    rng = np.random.default_rng(7)
+    color = ColorInfo("bt709", full_range=False)
+    alpha = np.zeros((h, w), np.float32)
+    alpha[200:600, 200:460] = 1.0
+    cv2.line(alpha, (800, 100), (1130, 630), float(strand_alpha), 2)  # 2 px wide, on its own
+    screen, fg = np.array((40, 170, 60), np.float32), np.array((200, 170, 150), np.float32)
+    mix = (fg / 255) ** 2.2 * alpha[..., None] + (screen / 255) ** 2.2 * (1 - alpha[..., None])
+    rgb = np.clip(255 * mix ** (1 / 2.2) + rng.normal(0, 2.0, (h, w, 3)), 0, 255).astype(np.uint8)
+    ycc = cv2.transform(rgb, rgb_to_ycbcr_matrix(color))
+    half = (w // 2, h // 2)
+    cb = cv2.resize(np.ascontiguousarray(ycc[..., 1]), half, interpolation=cv2.INTER_AREA)
+    cr = cv2.resize(np.ascontiguousarray(ycc[..., 2]), half, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(ycc[..., 0]), cb, cr, color, alpha
+
+
+def test_a_faint_strand_on_its_own_is_keyed_though_the_grid_barely_sees_it():
+    """The plate grid averages a thin strand away; its chroma still marks it for keying at chroma resolution."""
+    from mattebox_keyer.keyer import Keyer
+
+    y, cb, cr, color, truth = _strand_frame(0.3)
+    keyer = Keyer()
+    light = keyer.linearise(y, cb, cr, color)
+    small_alpha = cv2.resize(truth, light.d_small.shape[::-1], interpolation=cv2.INTER_AREA)
+    assert 0.02 < small_alpha[:, 90:].max() < 0.16  # what the grid sees of it: below the object seed level
+    alpha, _ = keyer.key(y, cb, cr, color)
+    on = truth[:, 700:] > 0.25
+    assert abs(float(alpha[:, 700:][on].mean()) - 0.3) < 0.08  # (without the chroma cue: 0, the strand is lost)
+    off = cv2.dilate((truth > 0).astype(np.uint8), np.ones((9, 9), np.uint8)) == 0
+    assert float(alpha[off].max()) < 0.05  # and the screen around stays clean
