@@ -138,6 +138,12 @@ def _quarter(plane: np.ndarray, small: tuple[int, int]) -> np.ndarray:
     return cv2.resize(cv2.resize(plane, (2 * w, 2 * h), interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_AREA)
 
 
+def _median_code(values: np.ndarray) -> int:
+    """The median of uint8 ``values`` from their histogram (a few times quicker than sorting)."""
+    counts = np.cumsum(np.bincount(values.ravel(), minlength=256))
+    return int(np.searchsorted(counts, (counts[-1] + 1) // 2))
+
+
 def chroma_outliers(cb: np.ndarray, cr: np.ndarray, screen_cells: np.ndarray, small: tuple[int, int]) -> np.ndarray:
     """Plate-grid cells holding chroma-resolution pixels whose colour lies clearly off the screen's (bool).
 
@@ -150,18 +156,19 @@ def chroma_outliers(cb: np.ndarray, cr: np.ndarray, screen_cells: np.ndarray, sm
     """
     h, w = small
     screen = screen_cells > 0
-    if int(screen.sum()) < 64:
+    if int(screen[::2, ::2].sum()) < 64:
         return np.zeros(small, bool)
     cb_small, cr_small = _quarter(cb, small), _quarter(cr, small)
-    ref_cb, ref_cr = int(np.median(cb_small[screen])), int(np.median(cr_small[screen]))
+    some = screen[::2, ::2]  # every other cell each way: thousands of screen cells, a quarter of the work
+    ref_cb, ref_cr = _median_code(cb_small[::2, ::2][some]), _median_code(cr_small[::2, ::2][some])
     # (arrays, not scalars: OpenCV takes a 4x1 array next to a scalar for a scalar itself)
     dist = cv2.add(cv2.absdiff(cb, np.full_like(cb, ref_cb)), cv2.absdiff(cr, np.full_like(cr, ref_cr)))
     cell_max = cv2.dilate(dist, np.ones((GRID, GRID), np.uint8), anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
     cell_max = np.ascontiguousarray(cell_max[::GRID, ::GRID][:h, :w])
     # robust to the strands themselves (the screen mask takes faint cells for screen): median + k·MAD
-    on_screen = cell_max[screen].astype(np.float32)
-    centre = float(np.median(on_screen))
-    spread = 1.4826 * float(np.median(np.abs(on_screen - centre)))
+    on_screen = cell_max[::2, ::2][some]
+    centre = _median_code(on_screen)
+    spread = 1.4826 * _median_code(np.abs(on_screen.astype(np.int16) - centre).astype(np.uint8))
     threshold = max(_CHROMA_MIN, centre + _CHROMA_K * spread + _CHROMA_MARGIN)
     outliers = (cell_max > threshold).view(np.uint8)
     neighbours = cv2.boxFilter(outliers, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
