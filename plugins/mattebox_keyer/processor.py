@@ -2,8 +2,9 @@
 
 Frames of a batch are keyed concurrently (OpenCV and most numpy work release the GIL, and a frame
 depends on no other once the screen is known from the clip's first frame), then answered in order.
-Measured on 2 cores, two threads key no faster than one (they hand the GIL back and forth at every
-OpenCV or numpy call) where two processes key twice as fast: processes are the way to more speed.
+Measured on 2 cores, two threads key barely faster than one (they hand the GIL back and forth at
+every OpenCV or numpy call); end to end, next to the decoder and encoder, keying in processes was
+no faster either (a shared-memory prototype), so speed comes from less work per frame.
 Every :data:`~.screen_model.KEY_INTERVAL`-th frame of the job is a key frame whose clean plate the
 frames up to the next one reuse where it fits them: a batch first brings its frames to linear
 light, then measures the plates of the key frames among them, then keys every frame. The solid
