@@ -34,12 +34,10 @@ def grid_matches(shape: tuple[int, int], small: tuple[int, int]) -> bool:
 
 def grid_linear(codes: np.ndarray, lut: np.ndarray, small: tuple[int, int]) -> np.ndarray:
     """The plate grid in linear light from the cells' mean R'G'B' codes (float32 (h, w, 3))."""
-    h, w = small
-    if grid_matches(codes.shape[:2], small):  # two halvings: OpenCV's fast path, 4x quicker than one quartering
-        half = cv2.resize(codes, (2 * w, 2 * h), interpolation=cv2.INTER_AREA)
-        mean = cv2.resize(half, (w, h), interpolation=cv2.INTER_AREA)
+    if grid_matches(codes.shape[:2], small):
+        mean = _quarter(codes, small)
     else:
-        mean = cv2.resize(codes, (w, h), interpolation=cv2.INTER_AREA)
+        mean = cv2.resize(codes, small[::-1], interpolation=cv2.INTER_AREA)
     return cv2.LUT(mean, lut)
 
 
@@ -132,10 +130,12 @@ def full_cells(mask: np.ndarray, small: tuple[int, int]) -> np.ndarray:
     return mean > 252  # 99% (cells straddle pixels when the grid does not tile the mask)
 
 
-def _quarter(plane: np.ndarray, small: tuple[int, int]) -> np.ndarray:
-    """``plane`` (uint8) averaged down to ``small`` (h, w) in two halvings (OpenCV's fast path)."""
+def _quarter(image: np.ndarray, small: tuple[int, int]) -> np.ndarray:
+    """``image`` (uint8, 4× ``small``) averaged down to ``small`` (h, w) in two halvings: OpenCV's fast
+    path, about 4× quicker than one quartering."""
     h, w = small
-    return cv2.resize(cv2.resize(plane, (2 * w, 2 * h), interpolation=cv2.INTER_AREA), (w, h), interpolation=cv2.INTER_AREA)
+    half = cv2.resize(image, (2 * w, 2 * h), interpolation=cv2.INTER_AREA)
+    return cv2.resize(half, (w, h), interpolation=cv2.INTER_AREA)
 
 
 def _median_code(values: np.ndarray) -> int:
