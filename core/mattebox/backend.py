@@ -36,12 +36,20 @@ class MatteResult:
         Y'CbCr encoders take them as they are, others get them converted by :meth:`foreground_rgb`.
     :param alpha_in_range: the backend guarantees ``alpha`` is a writable float32 array within 0..1,
         so the pipeline skips clipping it (a full pass over the frame); leave it False otherwise.
+    :param alpha_boxes: ``(y0, y1, x0, x1)`` boxes (end exclusive) outside which ``alpha`` is 0, when
+        the backend knows them: encoders then convert only the boxes (a keyed subject is a fraction
+        of the frame). ``None``: anywhere.
+    :param release: called by the runtime once every output has been written from this result (it
+        reads neither the matte nor the foreground after): the backend may reuse their memory. A
+        consumer that keeps the arrays never calls it.
     """
 
     alpha: np.ndarray
     foreground: np.ndarray | None = None
     foreground_ycbcr: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     alpha_in_range: bool = False
+    alpha_boxes: Sequence[tuple[int, int, int, int]] | None = None
+    release: Callable[[], None] | None = None
 
     def foreground_rgb(self, color: ColorInfo) -> np.ndarray | None:
         """The foreground as R'G'B' uint8 (planes in ``color`` converted once), or ``None`` for the source's."""

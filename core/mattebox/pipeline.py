@@ -125,6 +125,8 @@ def run_pipeline(
                 t0 = time.perf_counter()
                 for writer in writers:
                     writer.write(frame, result)
+                if result.release is not None:
+                    result.release()
                 stats.write += time.perf_counter() - t0
                 frame.drop_pixels()
                 stats.frames += 1

@@ -64,17 +64,20 @@ class OutputWriter:
         planes = None
         if kind == "keyed" and not self.spec.premultiply and fmt.codec != "png":
             planes = self._planes(frame, result)
+        boxes = result.alpha_boxes
         if kind == "matte":
-            out = gray_frame(alpha, fmt.pix_fmt, self._color, pool=self._pool)
+            out = gray_frame(alpha, fmt.pix_fmt, self._color, pool=self._pool, boxes=boxes)
         elif planes is not None:  # the backend's Y'CbCr foreground or the source's own planes: no R'G'B' round trip
-            out = yuv_frame_from_planes(*planes, fmt.pix_fmt, self._color, alpha, pool=self._pool)
+            out = yuv_frame_from_planes(*planes, fmt.pix_fmt, self._color, alpha, pool=self._pool, alpha_boxes=boxes)
         else:
             fg = result.foreground_rgb(frame.color)
             if fg is None:
                 fg = frame.rgb()
             if kind == "keyed":
                 rgb = premultiply(fg, alpha) if self.spec.premultiply else fg
-                out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color, alpha, pool=self._pool)
+                out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(
+                    rgb, fmt.pix_fmt, self._color, alpha, pool=self._pool, alpha_boxes=boxes
+                )
             else:
                 bg = self._background.frame_for(frame.rgb(), alpha)
                 rgb = composite_over(fg, alpha, bg)

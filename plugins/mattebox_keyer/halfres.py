@@ -13,6 +13,8 @@ than the mean of its pixels' linear light).
 
 from __future__ import annotations
 
+from typing import Callable
+
 import cv2
 import numpy as np
 
@@ -65,6 +67,8 @@ def matte_in_boxes(
     d_plate: np.ndarray,
     screen: str,
     balance: float,
+    *,
+    empty: Callable[[tuple[int, ...], type, list[Box]], np.ndarray] = empty_outside,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(linear light, colour-difference matte ``1 − d / d_plate``) at chroma resolution inside ``boxes``.
 
@@ -72,12 +76,14 @@ def matte_in_boxes(
     :param lut: 256-entry float32 table code → linear light.
     :param boxes: non-overlapping boxes; the matte is 0 outside them.
     :param d_plate: the clean plate's colour difference on the plate grid (> 0).
+    :param empty: makes the matte's array, 0 outside the boxes (:func:`.regions.empty_outside`, or a
+        pool's :meth:`~.buffers.ClearedArrays.take`).
     :returns: linear light float32 (h, w, 3), **defined inside the boxes only**, and the matte
         float32 (h, w), 0 outside the boxes.
     """
     h, w = codes.shape[:2]
     lin = np.empty((h, w, 3), np.float32)
-    alpha = empty_outside((h, w), np.float32, boxes)
+    alpha = empty((h, w), np.float32, boxes)
     for box in boxes:
         y0, y1, x0, x1 = box
         part = lin[y0:y1, x0:x1]

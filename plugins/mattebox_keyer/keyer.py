@@ -34,6 +34,7 @@ import numpy as np
 from mattebox.matte.refine import choke, feather
 from mattebox.media.color import ColorInfo, ycbcr_to_rgb, ycbcr_to_rgb_matrix
 
+from .buffers import ClearedArrays
 from .foreground import despilled_planes
 from .refine import SolidColours, refine_band
 from .halfres import GRID, chroma_outliers, exact_grid_cells, full_cells, grid_linear, grid_matches, matte_at, matte_in_boxes
@@ -44,7 +45,7 @@ from .settings import KeyerSettings
 from .solid import clip_solid, core_margin
 from .upsample import upsample_matte
 
-__all__ = ["HalfMatte", "Keyer", "LinearFrame", "srgb_to_linear_lut"]
+__all__ = ["FullMatte", "HalfMatte", "Keyer", "LinearFrame", "srgb_to_linear_lut"]
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,15 @@ class HalfMatte:
 
 
 @dataclass
+class FullMatte:
+    """The matte of one frame at full resolution, and the despilled foreground."""
+
+    alpha: np.ndarray  # float32 (H, W) within 0..1
+    boxes: list[Box] | None  # boxes outside which ``alpha`` is 0 (None: not known)
+    foreground: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # Y'CbCr planes in the source's layout
+
+
+@dataclass
 class LinearFrame:
     """A frame at chroma resolution and its plate grid in linear light: all a clean plate needs.
 
@@ -120,6 +130,9 @@ class Keyer:
         self.settings = settings or KeyerSettings()
         self._state = _ClipState()
         self._lock = threading.Lock()
+        # mattes and masks are 0 outside the objects' boxes: reused arrays need clearing only where
+        # the frame before wrote (see :meth:`recycle`)
+        self._arrays = ClearedArrays()
         s = self.settings
         if s.screen_color != "auto":
             rgb = np.asarray(s.screen_color, np.float64) / 255.0
@@ -173,8 +186,13 @@ class Keyer:
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Matte (float32, luma's size) and despilled foreground (R'G'B' uint8 or ``None``) of one frame."""
         half = self.estimate(y, cb, cr, color)
-        alpha, planes = self.finish_matte(half, half.alpha, y, cb, cr, color)
-        return alpha, None if planes is None else ycbcr_to_rgb(*planes, color)
+        full = self.finish_matte(half, half.alpha, y, cb, cr, color)
+        return full.alpha, None if full.foreground is None else ycbcr_to_rgb(*full.foreground, color)
+
+    def recycle(self, array: np.ndarray, boxes: list[Box] | None) -> None:
+        """Hand back a matte this keyer made (``HalfMatte.alpha``, ``FullMatte.alpha``) once nothing reads it
+        any more; it is 0 outside ``boxes``. Its memory serves a later frame, cleared only where needed."""
+        self._arrays.give(array, boxes)
 
     def finish_matte(
         self,
@@ -186,7 +204,7 @@ class Keyer:
         color: ColorInfo,
         *,
         foreground: bool = True,
-    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+    ) -> FullMatte:
         """Full-resolution matte (within 0..1) from ``alpha_half`` (the estimate, possibly smoothed), and the despilled
         foreground as Y'CbCr planes in ``color`` (``None`` without despill, or when ``foreground`` is
         False: a matte-only output needs no colour)."""
@@ -194,14 +212,22 @@ class Keyer:
         boxes = half.boxes if alpha_half is half.alpha else None  # smoothing in time may spread the matte
         if boxes is None:
             boxes = object_boxes(cv2.compare(alpha_half, 0.0, cv2.CMP_GT))
-        alpha = upsample_matte(alpha_half, y, half.luma_half, s.upsample, boxes=boxes)
-        if s.choke:
+        upsampled, up_boxes = upsample_matte(
+            alpha_half, y, half.luma_half, s.upsample, boxes=boxes, empty=self._arrays.take
+        )
+        alpha, full_boxes = upsampled, up_boxes
+        if s.choke:  # (an erode or dilate keeps the matte within 0..1)
             alpha = choke(alpha, s.choke)
-        if s.feather:  # (an erode or dilate for the choke keeps the matte within 0..1)
+            if s.choke < 0:
+                full_boxes = None  # grown past the boxes
+        if s.feather:
             alpha = feather(alpha, s.feather)
             np.clip(alpha, 0.0, 1.0, out=alpha)  # the blur's weights may sum to 1 + ε
+            full_boxes = None
+        if alpha is not upsampled:
+            self._arrays.give(upsampled, up_boxes)
         if not foreground:
-            return alpha, None
+            return FullMatte(alpha, full_boxes, None)
         regions = None  # the colour matters only where the matte is above 0 (a grown matte: everywhere)
         if not (s.choke < 0 or s.feather > 0):
             regions = boxes
@@ -217,7 +243,7 @@ class Keyer:
             restore_luma=s.restore_luma,
             regions=regions,
         )
-        return alpha, fg
+        return FullMatte(alpha, full_boxes, fg)
 
     # -- steps 2-5 ---------------------------------------------------------------------------------
     def estimate(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> HalfMatte:
@@ -294,7 +320,8 @@ class Keyer:
         # the colour-difference matte at chroma resolution only in the boxes around the objects
         # (found on the plate grid); the rest is screen (0)
         work = self._work_boxes(frame, d_plate, mask, clip_black)
-        lin, alpha_cd = matte_in_boxes(codes, self._lut(), work, d_plate, screen, s.screen_balance)
+        take = self._arrays.take
+        lin, alpha_cd = matte_in_boxes(codes, self._lut(), work, d_plate, screen, s.screen_balance, empty=take)
         lin_small = frame.lin_small
         if grid_matches((h2, w2), lin_small.shape[:2]):
             lin_small = exact_grid_cells(lin_small, lin, work)
@@ -302,8 +329,8 @@ class Keyer:
             lin_small = cv2.resize(lin, lin_small.shape[1::-1], interpolation=cv2.INTER_AREA)
         radius = self._core_radius(h2)
         boxes = self._object_boxes(alpha_cd, clip_black, radius, work)
-        alpha = empty_outside(alpha_cd.shape, np.float32, boxes)  # clip_solid fills every box
-        inner = empty_outside(alpha_cd.shape, np.uint8, boxes)
+        alpha = take(alpha_cd.shape, np.float32, boxes)  # clip_solid fills every box
+        inner = take(alpha_cd.shape, np.uint8, boxes)
         cores = []
         for y0, y1, x0, x1 in boxes:
             core, inner_box = clip_solid(
@@ -318,18 +345,23 @@ class Keyer:
             cores.append(core)
         if s.edge_refine:
             colours = self._refine(alpha, alpha_cd, boxes, cores, inner, lin, lin_small, plate, clip_black, colours)
+        self._arrays.give(alpha_cd, work)
+        self._arrays.give(inner, boxes)
         if clip_black <= 0:
             np.clip(alpha, 0.0, 1.0, out=alpha)
             return HalfMatte(
                 alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, colours=colours
             )
-        strong = empty_outside(alpha.shape, np.uint8, boxes)  # _clip marks every pixel of the boxes
-        above = empty_outside(alpha.shape, np.uint8, boxes)
+        strong = take(alpha.shape, np.uint8, boxes)  # _clip marks every pixel of the boxes
+        above = take(alpha.shape, np.uint8, boxes)
         for y0, y1, x0, x1 in boxes:
             self._clip(alpha[y0:y1, x0:x1], clip_black, strong[y0:y1, x0:x1])
             cv2.compare(alpha[y0:y1, x0:x1], 0.0, cv2.CMP_GT, dst=above[y0:y1, x0:x1])
         # what is left of the noise inside the boxes, away from anything clearly foreground, goes too
-        boxes = seeded_boxes(above, strong)
+        kept = seeded_boxes(above, strong)
+        self._arrays.give(strong, boxes)
+        self._arrays.give(above, boxes)
+        boxes = kept
         zero_outside(alpha, boxes)
         return HalfMatte(
             alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, boxes=boxes, colours=colours
@@ -418,13 +450,16 @@ class Keyer:
         if clip_black <= 0:  # nothing is screen noise: the whole frame
             return [(0, h2, 0, w2)]
         s = self.settings
-        mask = empty_outside(alpha_cd.shape, np.uint8, work)
-        seeds = empty_outside(alpha_cd.shape, np.uint8, work)
+        mask = self._arrays.take(alpha_cd.shape, np.uint8, work)
+        seeds = self._arrays.take(alpha_cd.shape, np.uint8, work)
         for y0, y1, x0, x1 in work:
             part = alpha_cd[y0:y1, x0:x1]
             cv2.compare(part, min(clip_black, s.core_threshold), cv2.CMP_GT, dst=mask[y0:y1, x0:x1])
             cv2.compare(part, min(_HYST_STRONG * clip_black, s.core_threshold), cv2.CMP_GT, dst=seeds[y0:y1, x0:x1])
-        return seeded_boxes(mask, seeds, margin=core_margin(radius))
+        boxes = seeded_boxes(mask, seeds, margin=core_margin(radius))
+        self._arrays.give(mask, work)
+        self._arrays.give(seeds, work)
+        return boxes
 
     def _refine(
         self,

@@ -128,10 +128,14 @@ class KeyerProcessor:
             ]
             alpha_half = centred_smooth(half.alpha, half.luma_half, neighbours, self.settings.temporal)
         y, cb, cr = frame.ycbcr420()
-        alpha, planes = self.keyer.finish_matte(
-            half, alpha_half, y, cb, cr, frame.color, foreground=self.wants_foreground
+        full = self.keyer.finish_matte(half, alpha_half, y, cb, cr, frame.color, foreground=self.wants_foreground)
+        return MatteResult(
+            alpha=full.alpha,
+            foreground_ycbcr=full.foreground,
+            alpha_in_range=True,  # finish_matte clips
+            alpha_boxes=full.boxes,
+            release=lambda: self.keyer.recycle(full.alpha, full.boxes),
         )
-        return MatteResult(alpha=alpha, foreground_ycbcr=planes, alpha_in_range=True)  # finish_matte clips
 
     def process(self, frames: Sequence[Frame]) -> list[MatteResult]:
         """Mattes for the oldest frames not yet answered (one behind when smoothing in time)."""
@@ -145,12 +149,17 @@ class KeyerProcessor:
 
     def _answer(self, count: int) -> list[MatteResult]:
         jobs = []
+        done = [] if self._previous is None else [self._previous]
         for _ in range(max(0, count)):
             frame, half = self._waiting.popleft()
             following = self._waiting[0][1] if self._waiting else None
             jobs.append((frame, half, self._previous, following))
             self._previous = half
-        return self._map(self._finish, jobs)
+            done.append(half)
+        results = self._map(self._finish, jobs)
+        for half in done[:-1]:  # finished, and no longer anyone's neighbour in time (the last one is)
+            self.keyer.recycle(half.alpha, half.boxes)
+        return results
 
     def finish(self) -> list[MatteResult]:
         """The frame still held back for temporal smoothing, if any."""

@@ -12,6 +12,8 @@ the detail term is added at the children of soft chroma pixels alone, sampled wi
 
 from __future__ import annotations
 
+from typing import Callable
+
 import cv2
 import numpy as np
 from mattebox.matte.guided import guided_upsample
@@ -19,7 +21,7 @@ from mattebox.matte.guided import guided_upsample
 from .regions import Box, empty_outside, object_boxes
 from .sampling import sample_bilinear
 
-__all__ = ["upsample_matte"]
+__all__ = ["full_boxes", "upsample_matte"]
 
 _EPS = 1e-4  # regularisation of the luma slope, in (luma 0..1)² units: above the codec's noise
 _SOLID = 0.98  # a 3×3 neighbourhood at least this opaque is solid: no luma detail there
@@ -42,6 +44,11 @@ def _slope(a: np.ndarray, g_half: np.ndarray) -> np.ndarray:
     return slope
 
 
+def full_boxes(boxes: list[Box]) -> list[Box]:
+    """``boxes`` at chroma resolution → the same boxes at full (twice the) resolution."""
+    return [(2 * y0, 2 * y1, 2 * x0, 2 * x1) for y0, y1, x0, x1 in boxes]
+
+
 def upsample_matte(
     alpha: np.ndarray,
     luma: np.ndarray,
@@ -49,8 +56,10 @@ def upsample_matte(
     method: str = "detail",
     *,
     boxes: list[Box] | None = None,
-) -> np.ndarray:
-    """The full-resolution matte (float32, luma's shape, within 0..1) from ``alpha`` at chroma resolution.
+    empty: Callable[[tuple[int, ...], type, list[Box]], np.ndarray] = empty_outside,
+) -> tuple[np.ndarray, list[Box] | None]:
+    """The full-resolution matte (float32, luma's shape, within 0..1) from ``alpha`` at chroma resolution,
+    and boxes (full resolution) outside which it is 0 (``None``: not known).
 
     :param alpha: float32 (h, w) in 0..1 at chroma resolution.
     :param luma: uint8 (H, W) full-resolution luma plane.
@@ -58,20 +67,23 @@ def upsample_matte(
     :param method: ``detail`` (luma detail transfer), ``guided`` (fast guided filter) or ``bilinear``.
     :param boxes: boxes (at ``alpha``'s resolution, with a pixel of margin) holding every non-zero
         pixel of ``alpha``; found here when not given.
+    :param empty: makes the result's array, 0 outside the (full-resolution) boxes
+        (:func:`.regions.empty_outside`, or a pool's :meth:`~.buffers.ClearedArrays.take`).
     """
     big_h, big_w = luma.shape
     h, w = alpha.shape
     if (h, w) == (big_h, big_w):
-        return np.clip(alpha, 0.0, 1.0)
+        return np.clip(alpha, 0.0, 1.0), None
     if method == "guided":
-        return np.clip(guided_upsample(alpha, luma, radius=2, eps=1e-5), 0.0, 1.0)
+        return np.clip(guided_upsample(alpha, luma, radius=2, eps=1e-5), 0.0, 1.0), None
     if big_h != 2 * h or big_w != 2 * w:  # odd sizes: the whole frame (detail needs the exact 2× grid)
-        return np.clip(cv2.resize(alpha, (big_w, big_h), interpolation=cv2.INTER_LINEAR), 0.0, 1.0)
+        return np.clip(cv2.resize(alpha, (big_w, big_h), interpolation=cv2.INTER_LINEAR), 0.0, 1.0), None
     if method not in ("detail", "bilinear"):
         raise ValueError(f"unknown upsampling {method!r}")
     if boxes is None:
         boxes = object_boxes(cv2.compare(alpha, 0.0, cv2.CMP_GT))
-    out = empty_outside((big_h, big_w), np.float32, [(2 * y0, 2 * y1, 2 * x0, 2 * x1) for y0, y1, x0, x1 in boxes])
+    big_boxes = full_boxes(boxes)
+    out = empty((big_h, big_w), np.float32, big_boxes)
     for y0, y1, x0, x1 in boxes:  # the matte is 0 elsewhere
         a = np.ascontiguousarray(alpha[y0:y1, x0:x1])
         region = out[2 * y0 : 2 * y1, 2 * x0 : 2 * x1]
@@ -79,7 +91,7 @@ def upsample_matte(
         np.clip(region, 0.0, 1.0, out=region)  # float weights summing to 1 + ε, or an input out of range
         if method == "detail":
             _add_detail(out, a, luma, luma_half, y0, x0)
-    return out
+    return out, big_boxes
 
 
 def _add_detail(out: np.ndarray, a: np.ndarray, luma: np.ndarray, luma_half: np.ndarray, y0: int, x0: int) -> None:

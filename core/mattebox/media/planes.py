@@ -9,6 +9,7 @@ source itself, :func:`yuv_frame_from_planes` skips RGB altogether and reuses the
 from __future__ import annotations
 
 from collections import deque
+from typing import Sequence
 
 import av
 import cv2
@@ -22,6 +23,8 @@ _DEPTH = {"yuv420p": 8, "yuva420p": 8, "yuv422p10le": 10, "yuva444p10le": 10, "y
 _SUB = {"yuv420p": (2, 2), "yuva420p": (2, 2), "yuv422p10le": (2, 1), "yuva444p10le": (1, 1), "yuv444p10le": (1, 1)}
 
 _MATRIX_CACHE: dict[tuple[ColorInfo, int], np.ndarray] = {}
+
+Boxes = Sequence[tuple[int, int, int, int]]
 
 
 class FramePool:
@@ -84,19 +87,32 @@ def _rgb_matrix(color: ColorInfo, depth: int) -> np.ndarray:
     return m
 
 
-def _alpha_codes(alpha: np.ndarray, depth: int, out: np.ndarray) -> None:
-    """Write ``alpha`` (float 0..1) as full-range codes into ``out``."""
-    if depth == 8:
-        cv2.convertScaleAbs(alpha, dst=out, alpha=255.0)
+def _alpha_codes(alpha: np.ndarray, depth: int, out: np.ndarray, boxes: Boxes | None = None) -> None:
+    """Write ``alpha`` (float 0..1) as full-range codes into ``out``.
+
+    :param boxes: ``(y0, y1, x0, x1)`` boxes outside which ``alpha`` is 0: only they are converted,
+        the rest of ``out`` is cleared (a keyed subject covers a fraction of the frame).
+    """
+    if boxes is None:
+        boxes = [(0, alpha.shape[0], 0, alpha.shape[1])]
     else:
-        cv2.multiply(alpha, float((1 << depth) - 1), dst=out, dtype=cv2.CV_16U)  # rounded and saturated
+        out.fill(0)
+    for y0, y1, x0, x1 in boxes:
+        part, dst = alpha[y0:y1, x0:x1], out[y0:y1, x0:x1]
+        if part.size == 0:
+            continue
+        if depth == 8:
+            cv2.convertScaleAbs(part, dst=dst, alpha=255.0)
+        else:
+            cv2.multiply(part, float((1 << depth) - 1), dst=dst, dtype=cv2.CV_16U)  # rounded and saturated
 
 
 def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray | None = None, *,
-              pool: FramePool | None = None) -> av.VideoFrame:
+              pool: FramePool | None = None, alpha_boxes: Boxes | None = None) -> av.VideoFrame:
     """A ``pix_fmt`` frame from R'G'B' uint8 (and alpha float32 0..1 for the ``yuva`` formats).
 
-    Chroma is subsampled by area averaging, as a good encoder front end does.
+    Chroma is subsampled by area averaging, as a good encoder front end does. ``alpha_boxes``: boxes
+    outside which ``alpha`` is 0 (see :class:`~mattebox.backend.MatteResult`).
     """
     h, w = rgb.shape[:2]
     depth = _DEPTH[pix_fmt]
@@ -115,13 +131,14 @@ def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray
     if pix_fmt.startswith("yuva"):
         if alpha is None:
             raise ValueError(f"{pix_fmt} needs an alpha plane")
-        _alpha_codes(alpha, depth, planes[3])
+        _alpha_codes(alpha, depth, planes[3], alpha_boxes)
     _tag(frame, color)
     return frame
 
 
 def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt: str, color: ColorInfo,
-                          alpha: np.ndarray | None = None, *, pool: FramePool | None = None) -> av.VideoFrame:
+                          alpha: np.ndarray | None = None, *, pool: FramePool | None = None,
+                          alpha_boxes: Boxes | None = None) -> av.VideoFrame:
     """A ``pix_fmt`` frame from the source's own 8-bit Y'CbCr planes (chroma upsampled as needed).
 
     Used when the foreground is the source: no RGB round trip, no colour shift.
@@ -142,24 +159,27 @@ def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt
     if pix_fmt.startswith("yuva"):
         if alpha is None:
             raise ValueError(f"{pix_fmt} needs an alpha plane")
-        _alpha_codes(alpha, depth, planes[3])
+        _alpha_codes(alpha, depth, planes[3], alpha_boxes)
     _tag(frame, color)
     return frame
 
 
 def gray_frame(alpha: np.ndarray, pix_fmt: str, color: ColorInfo | None = None, *,
-               pool: FramePool | None = None) -> av.VideoFrame:
+               pool: FramePool | None = None, boxes: Boxes | None = None) -> av.VideoFrame:
     """A single-channel matte frame: ``gray``/``gray16be``/``gray16le`` (full range) or a Y'CbCr
-    format with the matte in luma (video range, neutral chroma) for codecs without gray."""
+    format with the matte in luma (video range, neutral chroma) for codecs without gray.
+
+    :param boxes: boxes outside which ``alpha`` is 0 (see :class:`~mattebox.backend.MatteResult`).
+    """
     h, w = alpha.shape
     if pix_fmt == "gray":
         frame = _new_frame(pool, w, h, "gray")
-        cv2.convertScaleAbs(alpha, dst=_views(frame, 8)[0], alpha=255.0)
+        _alpha_codes(alpha, 8, _views(frame, 8)[0], boxes)
         frame.color_range = 2
         return frame
     if pix_fmt in ("gray16be", "gray16le"):
         data = np.empty((h, w), np.uint16)
-        _alpha_codes(alpha, 16, data)
+        _alpha_codes(alpha, 16, data, boxes)
         frame = av.VideoFrame.from_ndarray(data, format="gray16le")
         frame.color_range = 2
         return frame if pix_fmt == "gray16le" else frame.reformat(format="gray16be")

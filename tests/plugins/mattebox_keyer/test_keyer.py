@@ -170,3 +170,39 @@ def test_odd_tiny_and_small_frames(tmp_path, size, codec):
         assert np.isfinite(r.alpha).all() and 0.0 <= r.alpha.min() and r.alpha.max() <= 1.0
         if w >= 160:  # a sane matte: far closer to the truth than an empty one (tiny frames are all edge)
             assert float(np.abs(r.alpha - t).mean()) < min(0.05, 0.5 * float(t.mean()))
+
+
+@pytest.mark.parametrize("temporal", [0.0, 0.6])
+def test_released_mattes_are_reused_without_changing_any_frame(clips, temporal):
+    """The runtime releases each result once written; the keyer then reuses the memory of its
+    mattes (cleared only where the frame before wrote). The mattes must be exactly those keyed
+    without any reuse, also when smoothing in time reads the neighbours' estimates, and 0 outside
+    the boxes each result declares."""
+    from mattebox.media.probe import probe
+    from mattebox.media.reader import FrameRange, VideoReader
+    from mattebox_keyer.processor import KeyerProcessor
+
+    clip = clips["green"]
+    settings = KeyerSettings(temporal=temporal)
+    reference, _, _ = key_clip(clip.path, settings, batch=4)
+    proc = KeyerProcessor(settings, workers=2)
+    frames = list(VideoReader(probe(clip.path), FrameRange(0, clip.frames - 1)))
+    seen, addresses = [], set()
+    for start in range(0, len(frames), 4):
+        for result in proc.process(frames[start : start + 4]):
+            seen.append((result.alpha.copy(), result.alpha_boxes))
+            addresses.add(result.alpha.ctypes.data)
+            result.release()
+    for result in proc.finish():
+        seen.append((result.alpha.copy(), result.alpha_boxes))
+        result.release()
+    proc.close()
+    assert len(seen) == len(reference) == clip.frames
+    assert len(addresses) < clip.frames  # memory was reused
+    for (alpha, boxes), ref in zip(seen, reference):
+        np.testing.assert_array_equal(alpha, ref.alpha)
+        assert boxes is not None
+        outside = np.ones(alpha.shape, bool)
+        for y0, y1, x0, x1 in boxes:
+            outside[y0:y1, x0:x1] = False
+        assert outside.mean() > 0.3 and not alpha[outside].any()
