@@ -38,7 +38,7 @@ from .buffers import ClearedArrays
 from .foreground import despilled_planes
 from .refine import SolidColours, refine_band
 from .halfres import GRID, chroma_outliers, exact_grid_cells, full_cells, grid_linear, grid_matches, matte_at, matte_in_boxes
-from .regions import Box, empty_outside, grid_boxes, object_boxes, seeded_boxes, zero_outside
+from .regions import Box, grid_boxes, object_boxes, seeded_boxes, zero_within
 from .screen import detect_screen, hue_near, screen_difference
 from .screen_model import ScreenModel, build_model, reuse_model
 from .settings import KeyerSettings
@@ -361,8 +361,8 @@ class Keyer:
         kept = seeded_boxes(above, strong)
         self._arrays.give(strong, boxes)
         self._arrays.give(above, boxes)
+        zero_within(alpha, boxes, kept)  # (alpha is 0 outside the boxes already)
         boxes = kept
-        zero_outside(alpha, boxes)
         return HalfMatte(
             alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, boxes=boxes, colours=colours
         )

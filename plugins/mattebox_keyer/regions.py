@@ -14,7 +14,7 @@ import ctypes
 import cv2
 import numpy as np
 
-__all__ = ["Box", "empty_outside", "grid_boxes", "object_boxes", "seeded_boxes", "zero_outside"]
+__all__ = ["Box", "empty_outside", "grid_boxes", "object_boxes", "seeded_boxes", "zero_outside", "zero_within"]
 
 Box = tuple[int, int, int, int]  # y0, y1, x0, x1 (end exclusive)
 
@@ -163,6 +163,22 @@ def zero_outside(image: np.ndarray, boxes: list[Box]) -> np.ndarray:
             x = max(x, x1)
         if x < w:
             image[top:bottom, x:w] = 0
+    return image
+
+
+def zero_within(image: np.ndarray, boxes: list[Box], keep: list[Box]) -> np.ndarray:
+    """Set the pixels of ``boxes`` outside ``keep`` to 0, in place; returns ``image``.
+
+    For an image already 0 outside ``boxes``: afterwards it is 0 outside ``keep``, and only the
+    boxes were touched (not the whole frame).
+    """
+    for y0, y1, x0, x1 in boxes:
+        inner = [
+            (max(k0, y0) - y0, min(k1, y1) - y0, max(j0, x0) - x0, min(j1, x1) - x0)
+            for k0, k1, j0, j1 in keep
+            if k0 < y1 and k1 > y0 and j0 < x1 and j1 > x0
+        ]
+        zero_outside(image[y0:y1, x0:x1], inner)
     return image
 
 

@@ -70,3 +70,17 @@ def test_zero_outside_on_a_view_leaves_the_rest_of_the_parent_alone():
     zero_outside(view, [(10, 20, 30, 40)])
     assert (parent[:, :, 0] == 5).all() and (parent[:, :, 2] == 5).all()
     assert (view[10:20, 30:40] == 5).all() and view.sum() == 5 * 100
+
+
+def test_zero_within_clears_the_boxes_outside_the_kept_ones_and_touches_nothing_else():
+    from mattebox_keyer.regions import zero_within
+
+    rng = np.random.default_rng(5)
+    image = rng.random((120, 200)).astype(np.float32) + 0.1
+    boxes = [(10, 60, 20, 90), (70, 110, 100, 190)]
+    keep = [(30, 50, 40, 95), (0, 8, 0, 8)]  # overlapping a box past its edge; and one outside every box
+    before = image.copy()
+    zero_within(image, boxes, keep)
+    in_boxes, in_keep = _covered(image.shape, boxes), _covered(image.shape, keep)
+    assert not image[in_boxes & ~in_keep].any()
+    np.testing.assert_array_equal(image[~in_boxes | in_keep], before[~in_boxes | in_keep])
