@@ -206,3 +206,27 @@ def test_released_mattes_are_reused_without_changing_any_frame(clips, temporal):
         for y0, y1, x0, x1 in boxes:
             outside[y0:y1, x0:x1] = False
         assert outside.mean() > 0.3 and not alpha[outside].any()
+
+
+def test_a_failing_key_frame_fails_the_batch_without_leaving_frames_waiting_for_it(clips):
+    """Frames of an interval wait for their key frame's clean plate: when it fails, they must fail
+    too (not wait forever), and the processor must still close."""
+    import threading
+
+    from mattebox.media.probe import probe
+    from mattebox.media.reader import FrameRange, VideoReader
+    from mattebox_keyer.processor import KeyerProcessor
+
+    frames = list(VideoReader(probe(clips["green"].path), FrameRange(0, 5)))
+    proc = KeyerProcessor(workers=2)
+
+    def broken(light):
+        raise RuntimeError("plate failed")
+
+    proc.keyer.screen_model = broken
+    with pytest.raises(RuntimeError, match="plate failed"):
+        proc.process(frames)
+    closer = threading.Thread(target=proc.close, daemon=True)
+    closer.start()
+    closer.join(timeout=30)
+    assert not closer.is_alive()
