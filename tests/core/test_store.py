@@ -96,3 +96,46 @@ def test_cancel_from_another_process(tmp_path, mattebox_home):
     assert proc.returncode == 130, err
     assert json.loads(out.splitlines()[-1])["status"] == "CANCELLED"
     assert not (tmp_path / "o.mkv").exists()
+
+
+def test_the_heartbeat_is_written_by_its_own_thread_and_never_blocks_progress(monkeypatch):
+    """An SQLite commit can block for tens of milliseconds: written from the encoder thread (where
+    progress is reported) it stalled the whole pipeline. The heartbeat has a thread of its own; it
+    still records progress and picks up a cancel asked by another process."""
+    import threading
+
+    import pluggy
+
+    from mattebox import hookspecs, runner
+
+    class SlowStore:
+        def __init__(self) -> None:
+            self.beats: list[tuple[str, int]] = []
+            self.cancel_after = 3
+
+        def heartbeat(self, job_id: str, **fields) -> bool:
+            self.beats.append((threading.current_thread().name, fields["frames_done"]))
+            time.sleep(0.2)  # a slow commit
+            return len(self.beats) >= self.cancel_after
+
+    monkeypatch.setattr(runner, "_HEARTBEAT_S", 0.05)
+    store, cancel = SlowStore(), threading.Event()  # (a stand-in: only the heartbeat is called)
+    job = Job(id="j", task=Task.GREENSCREEN, source="x.mp4", backend="keyer", frames_total=1000)
+    pm = pluggy.PluginManager("mattebox")
+    pm.add_hookspecs(hookspecs)
+    events = runner._Events(job, store, pm, cancel)
+    events.start_heartbeat()
+    slowest = 0.0
+    for done in range(1, 400):
+        t0 = time.perf_counter()
+        events.frames(done)
+        slowest = max(slowest, time.perf_counter() - t0)
+        time.sleep(0.002)
+    assert cancel.wait(5)  # the third heartbeat said "cancel requested"
+    events.stop_heartbeat()
+    beats = len(store.beats)
+    time.sleep(0.2)
+    assert len(store.beats) == beats >= 3  # nothing after stop
+    assert {name for name, _ in store.beats} == {"mattebox-heartbeat"}
+    assert store.beats[-1][1] > 0  # progress recorded
+    assert slowest < 0.1  # reporting progress never waited for a commit
