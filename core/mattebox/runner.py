@@ -125,7 +125,6 @@ class _Events:
         self._last_emit = 0.0
         self._t0 = time.perf_counter()
         self._frames = 0
-        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._beater: threading.Thread | None = None
 
@@ -176,17 +175,16 @@ class _Events:
 
     def _beat(self) -> bool:
         """Write one heartbeat; False once there is no job to beat for (stop beating)."""
-        with self._lock:
-            try:
-                if self.store.heartbeat(self.job.id, frames_done=self._frames, progress=self._frames / self.total):
-                    log.info("job %s: cancel requested from another process", self.job.id)
-                    self.cancel.set()
-            except MatteboxError as exc:  # the job's record is gone: its result could not be recorded either
-                log.warning("job %s: %s; cancelling", self.job.id, exc)
+        try:
+            if self.store.heartbeat(self.job.id, frames_done=self._frames, progress=self._frames / self.total):
+                log.info("job %s: cancel requested from another process", self.job.id)
                 self.cancel.set()
-                return False
-            except Exception:  # a locked store must not kill the job
-                log.warning("job %s: could not write the heartbeat", self.job.id, exc_info=True)
+        except MatteboxError as exc:  # the job's record is gone: its result could not be recorded either
+            log.warning("job %s: %s; cancelling", self.job.id, exc)
+            self.cancel.set()
+            return False
+        except Exception:  # a locked store must not kill the job
+            log.warning("job %s: could not write the heartbeat", self.job.id, exc_info=True)
         return True
 
 

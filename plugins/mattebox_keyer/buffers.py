@@ -64,8 +64,3 @@ class ClearedArrays:
             free = self._free[key]
             if len(free) < self._keep:
                 free.append((array, None if boxes is None else list(boxes)))
-
-    def clear(self) -> None:
-        """Drop every kept array."""
-        with self._lock:
-            self._free.clear()
