@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
+import cv2
 import numpy as np
 
 from .limits import Limits
@@ -31,9 +32,11 @@ class MatteResult:
     :param alpha: float32 (H, W) in 0..1 at the source's full resolution.
     :param foreground: uint8 (H, W, 3) RGB straight (not premultiplied) foreground colour,
         e.g. despilled by a keyer; ``None`` (and no ``foreground_ycbcr``) means "the source pixels".
-    :param foreground_ycbcr: the same colour as 8-bit Y', Cb, Cr planes laid out like the source's
-        (:meth:`Frame.ycbcr420 <mattebox.media.frame.Frame.ycbcr420>`, the frame's matrix and range):
+    :param foreground_ycbcr: the same colour as Y', Cb, Cr planes in the frame's matrix and range, laid
+        out like :meth:`Frame.ycbcr420 <mattebox.media.frame.Frame.ycbcr420>` or like
+        :meth:`Frame.source_planes <mattebox.media.frame.Frame.source_planes>` (any chroma subsampling):
         Y'CbCr encoders take them as they are, others get them converted by :meth:`foreground_rgb`.
+    :param foreground_depth: bits per code of ``foreground_ycbcr`` (8: uint8; 10 or 12: uint16).
     :param alpha_in_range: the backend guarantees ``alpha`` is a writable float32 array within 0..1,
         so the pipeline skips clipping it (a full pass over the frame); leave it False otherwise.
     :param alpha_boxes: ``(y0, y1, x0, x1)`` boxes (end exclusive) outside which ``alpha`` is 0, when
@@ -47,6 +50,7 @@ class MatteResult:
     alpha: np.ndarray
     foreground: np.ndarray | None = None
     foreground_ycbcr: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    foreground_depth: int = 8
     alpha_in_range: bool = False
     alpha_boxes: Sequence[tuple[int, int, int, int]] | None = None
     release: Callable[[], None] | None = None
@@ -54,7 +58,11 @@ class MatteResult:
     def foreground_rgb(self, color: ColorInfo) -> np.ndarray | None:
         """The foreground as R'G'B' uint8 (planes in ``color`` converted once), or ``None`` for the source's."""
         if self.foreground is None and self.foreground_ycbcr is not None:
-            self.foreground = ycbcr_to_rgb(*self.foreground_ycbcr, color)
+            planes = self.foreground_ycbcr
+            if self.foreground_depth != 8:
+                scale = 1.0 / (1 << (self.foreground_depth - 8))
+                planes = tuple(cv2.convertScaleAbs(p, alpha=scale) for p in planes)  # rounded to 8-bit codes
+            self.foreground = ycbcr_to_rgb(*planes, color)
         return self.foreground
 
 

@@ -63,12 +63,14 @@ class OutputWriter:
         kind = self.spec.kind
         planes = None
         if kind == "keyed" and not self.spec.premultiply and fmt.codec != "png":
-            planes = self._planes(frame, result)
+            planes = self._planes(frame, result)  # (y, cb, cr, depth)
         boxes = result.alpha_boxes
         if kind == "matte":
             out = gray_frame(alpha, fmt.pix_fmt, self._color, pool=self._pool, boxes=boxes)
         elif planes is not None:  # the backend's Y'CbCr foreground or the source's own planes: no R'G'B' round trip
-            out = yuv_frame_from_planes(*planes, fmt.pix_fmt, self._color, alpha, pool=self._pool, alpha_boxes=boxes)
+            *ycbcr, depth = planes
+            out = yuv_frame_from_planes(*ycbcr, fmt.pix_fmt, self._color, alpha, depth=depth, pool=self._pool,
+                                        alpha_boxes=boxes)
         else:
             fg = result.foreground_rgb(frame.color)
             if fg is None:
@@ -89,13 +91,16 @@ class OutputWriter:
         self.frames_written += 1
 
     @staticmethod
-    def _planes(frame: Frame, result: MatteResult) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """The foreground as 8-bit Y'CbCr planes when it is available so, else ``None``."""
+    def _planes(frame: Frame, result: MatteResult) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
+        """The foreground as Y'CbCr planes and their bit depth when it is available so, else ``None``.
+
+        The source's own planes (any depth and subsampling) when the foreground is the source.
+        """
         if result.foreground is not None and result.foreground_ycbcr is None:
             return None  # R'G'B' only
         if result.foreground_ycbcr is not None:
-            return result.foreground_ycbcr
-        return frame.ycbcr420() if frame.is_8bit_yuv else None
+            return (*result.foreground_ycbcr, result.foreground_depth)
+        return frame.source_planes()
 
     def close(self) -> dict:
         """Finish the output; returns its record for the job store."""

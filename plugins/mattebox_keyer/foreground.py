@@ -65,30 +65,44 @@ def despilled_planes(
     strength: float = 1.0,
     restore_luma: float = 0.0,
     regions: list[tuple[int, int, int, int]] | None = None,
+    depth: int = 8,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """The despilled foreground as Y', Cb, Cr planes (the source's layout, matrix and range), or
-    ``None`` for ``method='none'``.
+    """The despilled foreground as Y', Cb, Cr planes (the given planes' layout, depth, matrix and range),
+    or ``None`` for ``method='none'``.
 
     Encoders of Y'CbCr outputs take the planes as they are (no R'G'B' round trip);
     :meth:`mattebox.backend.MatteResult.foreground_rgb` converts them for the others.
 
-    :param regions: ``(y0, y1, x0, x1)`` boxes at chroma resolution: only these are despilled (the
-        rest, fully transparent, keeps the source's colour); ``None`` despills the whole frame.
+    :param y, cb, cr: the planes to despill: ``depth``-bit codes (uint8 at 8 bits, uint16 above), chroma
+        at any subsampling (the source's own, so a 10-bit 4:2:2 file keeps its precision).
+    :param rgb_half: the frame as R'G'B' uint8 on the 4:2:0 chroma grid (half the luma's size, rounded
+        up): the spill is measured there.
+    :param regions: ``(y0, y1, x0, x1)`` boxes on that grid: only these are despilled (the rest, fully
+        transparent, keeps the source's colour); ``None`` despills the whole frame.
     """
     if method == "none" or strength <= 0:
         return None
     big_h, big_w = y.shape
-    h, w = cb.shape
-    if regions is None or big_h != 2 * h or big_w != 2 * w:
+    h, w = rgb_half.shape[:2]
+    fy, fx = cb.shape[0] // h, cb.shape[1] // w  # chroma rows and columns per grid cell (1 or 2)
+    on_grid = big_h == 2 * h and big_w == 2 * w and cb.shape == (fy * h, fx * w) and fy in (1, 2) and fx in (1, 2)
+    if regions is None or not on_grid:
         spill = spill_amount(rgb_half, screen, method, strength)
-        return _despill(y, cb, cr, spill, screen, restore_luma, color)
+        return _despill(y, cb, cr, spill, screen, restore_luma, color, depth)
     out = (y.copy(), cb.copy(), cr.copy())
     for y0, y1, x0, x1 in regions:
         full = (slice(2 * y0, 2 * y1), slice(2 * x0, 2 * x1))
-        half = (slice(y0, y1), slice(x0, x1))
-        spill = spill_amount(rgb_half[half], screen, method, strength)
-        _despill(y[full], cb[half], cr[half], spill, screen, restore_luma, color, out=(out[0][full], out[1][half], out[2][half]))
+        chroma = (slice(fy * y0, fy * y1), slice(fx * x0, fx * x1))
+        spill = spill_amount(rgb_half[y0:y1, x0:x1], screen, method, strength)
+        _despill(y[full], cb[chroma], cr[chroma], spill, screen, restore_luma, color, depth,
+                 out=(out[0][full], out[1][chroma], out[2][chroma]))
     return out
+
+
+def _resized(spill: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    if spill.shape == shape[:2]:
+        return spill
+    return cv2.resize(spill, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
 
 
 def _despill(
@@ -99,19 +113,25 @@ def _despill(
     screen: str,
     restore_luma: float,
     color: ColorInfo,
+    depth: int = 8,
     out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The planes with ``spill`` (chroma resolution) taken out (into ``out`` when given)."""
-    dy, dcb, dcr = _plane_coefficients(screen, restore_luma, color)
+    """The planes with ``spill`` (8-bit codes, at most the planes' resolution) taken out (into ``out`` when given)."""
+    dy, dcb, dcr = _plane_coefficients(screen, restore_luma, color) * (1 << (depth - 8))
     y_out, cb_out, cr_out = out if out is not None else (None, None, None)
-    cb2 = cv2.addWeighted(cb, 1.0, spill, float(dcb), 0.0, dst=cb_out)
-    cr2 = cv2.addWeighted(cr, 1.0, spill, float(dcr), 0.0, dst=cr_out)
+    dtype = cv2.CV_8U if depth == 8 else cv2.CV_16U
+    spill_c = _resized(spill, cb.shape)
+    cb2 = cv2.addWeighted(cb, 1.0, spill_c, float(dcb), 0.0, dst=cb_out, dtype=dtype)
+    cr2 = cv2.addWeighted(cr, 1.0, spill_c, float(dcr), 0.0, dst=cr_out, dtype=dtype)
+    changed = [cb2, cr2]
     if abs(dy) > 1e-6:
-        size = (y.shape[1], y.shape[0])
-        spill_full = spill if spill.shape == y.shape else cv2.resize(spill, size, interpolation=cv2.INTER_LINEAR)
-        y2 = cv2.addWeighted(y, 1.0, spill_full, float(dy), 0.0, dst=y_out)
+        y2 = cv2.addWeighted(y, 1.0, _resized(spill, y.shape), float(dy), 0.0, dst=y_out, dtype=dtype)
+        changed.append(y2)
     elif y_out is not None:
         y2 = y_out  # already a copy of y
     else:
         y2 = y
+    if depth != 8:  # 16-bit arithmetic saturates at 65535, not at the top code
+        for plane in changed:
+            np.minimum(plane, (1 << depth) - 1, out=plane)
     return y2, cb2, cr2

@@ -33,6 +33,7 @@ import cv2
 import numpy as np
 from mattebox.matte.refine import choke, feather
 from mattebox.media.color import ColorInfo, ycbcr_to_rgb, ycbcr_to_rgb_matrix
+from mattebox.media.frame import SourcePlanes
 
 from .buffers import ClearedArrays
 from .foreground import despilled_planes
@@ -91,6 +92,7 @@ class FullMatte:
     alpha: np.ndarray  # float32 (H, W) within 0..1
     boxes: list[Box] | None  # boxes outside which ``alpha`` is 0 (None: not known)
     foreground: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # Y'CbCr planes in the source's layout
+    depth: int = 8  # bits per code of ``foreground`` (uint16 planes above 8)
 
 
 @dataclass
@@ -204,10 +206,15 @@ class Keyer:
         color: ColorInfo,
         *,
         foreground: bool = True,
+        source: SourcePlanes | None = None,
     ) -> FullMatte:
         """Full-resolution matte (within 0..1) from ``alpha_half`` (the estimate, possibly smoothed), and the despilled
         foreground as Y'CbCr planes in ``color`` (``None`` without despill, or when ``foreground`` is
-        False: a matte-only output needs no colour)."""
+        False: a matte-only output needs no colour).
+
+        :param source: the planes the foreground's colour is taken from, at the source's own bit depth and
+            chroma subsampling (a 10-bit 4:2:2 file keeps its precision); ``None``: ``y, cb, cr``.
+        """
         s = self.settings
         boxes = half.boxes if alpha_half is half.alpha else None  # smoothing in time may spread the matte
         if boxes is None:
@@ -231,10 +238,11 @@ class Keyer:
         regions = None  # the colour matters only where the matte is above 0 (a grown matte: everywhere)
         if not (s.choke < 0 or s.feather > 0):
             regions = boxes
+        planes = source if source is not None else SourcePlanes(y, cb, cr, 8)
         fg = despilled_planes(
-            y,
-            cb,
-            cr,
+            planes.y,
+            planes.cb,
+            planes.cr,
             half.rgb_half,
             color,
             screen=half.screen,
@@ -242,8 +250,9 @@ class Keyer:
             strength=s.despill_strength,
             restore_luma=s.restore_luma,
             regions=regions,
+            depth=planes.depth,
         )
-        return FullMatte(alpha, full_boxes, fg)
+        return FullMatte(alpha, full_boxes, fg, planes.depth)
 
     # -- steps 2-5 ---------------------------------------------------------------------------------
     def estimate(self, y: np.ndarray, cb: np.ndarray, cr: np.ndarray, color: ColorInfo) -> HalfMatte:

@@ -144,10 +144,13 @@ class KeyerProcessor:
             ]
             alpha_half = centred_smooth(half.alpha, half.luma_half, neighbours, self.settings.temporal)
         y, cb, cr = frame.ycbcr420()
-        full = self.keyer.finish_matte(half, alpha_half, y, cb, cr, frame.color, foreground=self.wants_foreground)
+        full = self.keyer.finish_matte(
+            half, alpha_half, y, cb, cr, frame.color, foreground=self.wants_foreground, source=frame.source_planes()
+        )
         return MatteResult(
             alpha=full.alpha,
             foreground_ycbcr=full.foreground,
+            foreground_depth=full.depth,
             alpha_in_range=True,  # finish_matte clips
             alpha_boxes=full.boxes,
             release=lambda: self.keyer.recycle(full.alpha, full.boxes),

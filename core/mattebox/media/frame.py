@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -12,7 +12,25 @@ from .color import ColorInfo, ycbcr_to_rgb
 if TYPE_CHECKING:  # pragma: no cover
     import av
 
-__all__ = ["Frame"]
+__all__ = ["Frame", "SourcePlanes"]
+
+# planar Y'CbCr layouts whose decoded planes can be read as they are: name → bits per sample
+_PLANAR_YCBCR = {
+    f"yuv{alpha}{layout}p{suffix}": bits
+    for alpha in ("", "a")
+    for layout in ("420", "422", "444")
+    for suffix, bits in (("", 8), ("10le", 10), ("12le", 12))
+} | {f"yuvj{layout}p": 8 for layout in ("420", "422", "444")}
+
+
+class SourcePlanes(NamedTuple):
+    """A frame's Y', Cb, Cr planes as decoded: uint8 at 8 bits, uint16 codes (0..2^depth−1) above,
+    chroma in the source's own subsampling (4:2:0, 4:2:2 or 4:4:4; read it from the shapes)."""
+
+    y: np.ndarray
+    cb: np.ndarray
+    cr: np.ndarray
+    depth: int
 
 
 class Frame:
@@ -27,7 +45,7 @@ class Frame:
     thread but must not modify them.
     """
 
-    __slots__ = ("index", "time", "pts", "av_frame", "color", "_rgb", "_planes")
+    __slots__ = ("index", "time", "pts", "av_frame", "color", "_rgb", "_planes", "_source")
 
     def __init__(self, index: int, time: float, av_frame: "av.VideoFrame", color: ColorInfo) -> None:
         self.index = index
@@ -37,6 +55,7 @@ class Frame:
         self.color = color
         self._rgb: np.ndarray | None = None
         self._planes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._source: SourcePlanes | None = None
 
     @property
     def width(self) -> int:
@@ -45,11 +64,6 @@ class Frame:
     @property
     def height(self) -> int:
         return int(self.av_frame.height)
-
-    @property
-    def is_8bit_yuv(self) -> bool:
-        """True when the decoded frame is 8-bit Y'CbCr (its planes can be reused without conversion)."""
-        return self.av_frame.format.name in ("yuv420p", "yuvj420p")
 
     def ycbcr420(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The 8-bit Y', Cb, Cr planes (chroma at half width and height, rounded up), converting other layouts.
@@ -68,6 +82,24 @@ class Frame:
             self._planes = (y, cb, cr)
         return self._planes
 
+    def source_planes(self) -> SourcePlanes | None:
+        """The decoded Y'CbCr planes at the source's own bit depth and chroma subsampling (views, no
+        conversion), or ``None`` when the source is not planar Y'CbCr (RGB, gray, NV12...).
+
+        Outputs that carry the picture (a keyed ProRes 4444) take their colour from these, so a
+        10-bit 4:2:2 camera file keeps its precision; keying itself works on :meth:`ycbcr420`.
+        Read-only by contract.
+        """
+        if self._source is None:
+            frame = self.av_frame
+            depth = _PLANAR_YCBCR.get(frame.format.name)
+            if depth is None:
+                return None
+            dtype = np.uint8 if depth == 8 else np.dtype("<u2")
+            y, cb, cr = (_plane(frame, i, p.width, p.height, dtype) for i, p in enumerate(frame.planes[:3]))
+            self._source = SourcePlanes(y, cb, cr, depth)
+        return self._source
+
     def rgb(self) -> np.ndarray:
         """The frame as R'G'B' uint8 (H, W, 3), display-referred (sRGB/BT.709 encoded)."""
         if self._rgb is None:
@@ -85,15 +117,17 @@ class Frame:
         """Free cached pixel views (the pipeline calls this once a frame is written)."""
         self._rgb = None
         self._planes = None
+        self._source = None
 
     def __repr__(self) -> str:
         return f"Frame(index={self.index}, time={self.time:.4f}, {self.width}x{self.height})"
 
 
-def _plane(frame: "av.VideoFrame", i: int, w: int, h: int) -> np.ndarray:
-    """Plane ``i`` as an (h, w) uint8 view; contiguous when the line has no padding."""
+def _plane(frame: "av.VideoFrame", i: int, w: int, h: int, dtype: np.dtype | type = np.uint8) -> np.ndarray:
+    """Plane ``i`` as an (h, w) view of ``dtype`` samples; contiguous when the line has no padding."""
     plane = frame.planes[i]
-    arr = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[:h, :w]
+    size = np.dtype(dtype).itemsize
+    arr = np.frombuffer(plane, dtype=dtype).reshape(-1, plane.line_size // size)[:h, :w]
     return arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)
 
 

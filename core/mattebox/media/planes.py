@@ -136,30 +136,47 @@ def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray
     return frame
 
 
-def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt: str, color: ColorInfo,
-                          alpha: np.ndarray | None = None, *, pool: FramePool | None = None,
-                          alpha_boxes: Boxes | None = None) -> av.VideoFrame:
-    """A ``pix_fmt`` frame from the source's own 8-bit Y'CbCr planes (chroma upsampled as needed).
+def _requantised(codes: np.ndarray, depth: int, out_depth: int) -> np.ndarray:
+    """``depth``-bit codes as ``out_depth``-bit ones (up: exact, by a power of two; down: rounded)."""
+    if out_depth == depth:
+        return codes
+    if out_depth > depth:
+        return cv2.multiply(codes, 1 << (out_depth - depth), dtype=cv2.CV_16U)
+    scale = 1.0 / (1 << (depth - out_depth))
+    if out_depth == 8:
+        return cv2.convertScaleAbs(codes, alpha=scale)
+    return cv2.multiply(codes, scale, dtype=cv2.CV_16U) if codes.dtype != np.float32 else (
+        np.rint(codes * scale).astype(np.uint16))
 
-    Used when the foreground is the source: no RGB round trip, no colour shift.
+
+def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt: str, color: ColorInfo,
+                          alpha: np.ndarray | None = None, *, depth: int = 8, pool: FramePool | None = None,
+                          alpha_boxes: Boxes | None = None) -> av.VideoFrame:
+    """A ``pix_fmt`` frame from the source's own Y'CbCr planes: ``depth``-bit codes (uint8 at 8 bits,
+    uint16 above), chroma at any subsampling (resampled to ``pix_fmt``'s).
+
+    Used when the foreground is the source, or a keyer's despill of it: no R'G'B' round trip, no
+    colour shift, and a 10-bit source keeps its 10 bits in a 10-bit output.
     """
     h, w = y.shape
-    depth = _DEPTH[pix_fmt]
+    out_depth = _DEPTH[pix_fmt]
     frame = _new_frame(pool, w, h, pix_fmt)
-    planes = _views(frame, depth)
-    scale = 1 << (depth - 8)
+    planes = _views(frame, out_depth)
     for src, dst in zip((y, cb, cr), planes[:3]):
-        if scale > 1:  # 8-bit codes → 10-bit by ×4 (exact), before any resampling (OpenCV's 16-bit resize is the faster)
-            src = cv2.multiply(src, scale, dtype=cv2.CV_16U)
-        if src.shape != dst.shape:
-            up = dst.shape[0] > src.shape[0]
-            cv2.resize(src, (dst.shape[1], dst.shape[0]), dst=dst, interpolation=cv2.INTER_LINEAR if up else cv2.INTER_AREA)
-        else:
-            dst[:] = src
+        if src.shape == dst.shape:
+            dst[:] = _requantised(src, depth, out_depth)
+            continue
+        up = dst.size > src.size
+        interpolation = cv2.INTER_LINEAR if up else cv2.INTER_AREA
+        size = (dst.shape[1], dst.shape[0])
+        if out_depth >= depth:  # more bits first (exact), then resample (OpenCV's 16-bit resize is the faster)
+            cv2.resize(_requantised(src, depth, out_depth), size, dst=dst, interpolation=interpolation)
+        else:  # resample in float, then round once
+            dst[:] = _requantised(cv2.resize(src.astype(np.float32), size, interpolation=interpolation), depth, out_depth)
     if pix_fmt.startswith("yuva"):
         if alpha is None:
             raise ValueError(f"{pix_fmt} needs an alpha plane")
-        _alpha_codes(alpha, depth, planes[3], alpha_boxes)
+        _alpha_codes(alpha, out_depth, planes[3], alpha_boxes)
     _tag(frame, color)
     return frame
 

@@ -30,7 +30,8 @@ def key_clip(path: str, settings=None, *, frames: int | None = None, batch: int 
     for result, frame in zip(results, seen):
         if result.foreground_ycbcr is not None:  # the despilled planes keep the source's layout
             y, cb, cr = result.foreground_ycbcr
-            assert y.shape == (frame.height, frame.width) and cb.shape == cr.shape == frame.ycbcr420()[1].shape
+            layout = frame.source_planes() or frame.ycbcr420()
+            assert y.shape == (frame.height, frame.width) and cb.shape == cr.shape == layout[1].shape
         result.foreground_rgb(frame.color)  # the tests look at the foreground as R'G'B'
     return results, seen, proc
 

@@ -1,0 +1,190 @@
+"""High-bit-depth and 4:2:2 sources: keyed outputs keep the source's own precision.
+
+A 10-bit ProRes 422 HQ camera file is the common green-screen delivery. Keying works on 8-bit 4:2:0
+planes, but the picture of a keyed ProRes 4444 must come from the source's own 10-bit 4:2:2 planes
+(despilled there), not from 8-bit codes scaled back up (banding, a quarter of the codes).
+"""
+
+from __future__ import annotations
+
+import av
+import cv2
+import numpy as np
+import pytest
+from mattebox import api
+from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
+from mattebox.media.planes import yuv_frame_from_planes
+from mattebox.media.probe import probe
+from mattebox.media.reader import VideoReader
+
+from media_factory import make_clip
+
+W, H = 320, 180
+BOX = (slice(40, 140), slice(70, 230))  # the foreground's opaque interior (rows, columns), away from its edge
+TINT = (slice(100, 140), slice(70, 230))  # its lower part is greenish: spill to remove
+
+
+def _scene(i: int) -> np.ndarray:
+    """Linear-ish RGB 0..1: a green screen and a reddish card with smooth gradients, its lower band greenish."""
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float64)
+    img = np.empty((H, W, 3))
+    img[...] = (0.12, 0.62, 0.2)
+    x0 = 60 + 2 * i
+    card = (xx >= x0) & (xx < x0 + 180) & (yy >= 30) & (yy < 150)
+    g = (xx - x0) / 180.0
+    img[card, 0] = 0.55 + 0.3 * g[card]
+    img[card, 1] = 0.35 + 0.1 * g[card]
+    img[card, 2] = 0.3 + 0.05 * yy[card] / H
+    tint = card & (yy >= 100)
+    img[tint, 1] = 0.5 * (img[tint, 0] + img[tint, 2]) + 0.08  # green above the others' average: spill
+    return img
+
+
+@pytest.fixture(scope="module")
+def prores10(tmp_path_factory) -> str:
+    """A 10-bit 4:2:2 ProRes 422 HQ clip whose codes use all 10 bits (rendered from 16-bit RGB)."""
+    path = str(tmp_path_factory.mktemp("hbd") / "card 10bit.mov")
+    with av.open(path, "w") as out:
+        s = out.add_stream("prores_ks", rate=25)
+        s.width, s.height, s.pix_fmt = W, H, "yuv422p10le"
+        s.options = {"profile": "3"}
+        for i in range(4):
+            f = av.VideoFrame.from_ndarray((_scene(i) * 65535 + 0.5).astype(np.uint16), format="rgb48le")
+            f.pts = i
+            for p in s.encode(f):
+                out.mux(p)
+        for p in s.encode(None):
+            out.mux(p)
+    return path
+
+
+def _planes(path: str, fmt: str) -> list[list[np.ndarray]]:
+    """Every frame's planes as 16-bit arrays in ``fmt`` (a 10-bit little-endian layout)."""
+    with av.open(path) as c:
+        frames = []
+        for f in c.decode(video=0):
+            g = f.reformat(format=fmt)
+            frames.append([np.frombuffer(p, "<u2").reshape(-1, p.line_size // 2)[: p.height, : p.width].astype(int)
+                           for p in g.planes])
+        return frames
+
+
+def test_source_planes_keep_depth_and_subsampling(prores10):
+    frame = next(iter(VideoReader(probe(prores10))))
+    planes = frame.source_planes()
+    assert planes.depth == 10 and planes.y.dtype == np.uint16
+    assert planes.y.shape == (H, W) and planes.cb.shape == planes.cr.shape == (H, W // 2)
+    assert planes.y.max() <= 1023 and (planes.y[BOX] % 4 != 0).mean() > 0.5  # the card's gradients: real 10-bit codes
+    y8 = frame.ycbcr420()[0]  # the keying planes: the same picture at 8 bits
+    assert np.abs((planes.y.astype(int) + 2) // 4 - y8).max() <= 1
+
+
+def test_source_planes_of_8bit_420_are_the_keying_planes(tmp_path):
+    clip = make_clip(str(tmp_path / "c.mp4"), frames=2)
+    frame = next(iter(VideoReader(probe(clip))))
+    planes = frame.source_planes()
+    assert planes.depth == 8
+    for a, b in zip(planes[:3], frame.ycbcr420()):
+        assert np.array_equal(a, b)
+
+
+def test_no_source_planes_for_rgb_sources(tmp_path):
+    clip = make_clip(str(tmp_path / "rgb.mkv"), frames=2, codec="ffv1", pix_fmt="bgr0", container="matroska")
+    assert next(iter(VideoReader(probe(clip)))).source_planes() is None
+
+
+def _view(frame: av.VideoFrame, i: int) -> np.ndarray:
+    p = frame.planes[i]
+    dtype = np.uint8 if frame.format.name in ("yuv420p", "yuva420p") else np.dtype("<u2")
+    return np.frombuffer(p, dtype).reshape(-1, p.line_size // np.dtype(dtype).itemsize)[: p.height, : p.width]
+
+
+def test_planes_requantised_and_resampled_for_each_output():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 4096, (8, 12)).astype(np.uint16)
+    cb = np.repeat(rng.integers(0, 4096, (8, 1)), 6, axis=1).astype(np.uint16)  # constant along rows
+    cr = rng.integers(0, 4096, (8, 6)).astype(np.uint16)
+    a = np.ones((8, 12), np.float32)
+    # 12-bit 4:2:2 → 10-bit 4:4:4: codes rounded, chroma widened (constant rows stay exact)
+    f = yuv_frame_from_planes(y, cb, cr, "yuva444p10le", ColorInfo(), a, depth=12)
+    assert np.array_equal(_view(f, 0), np.rint(y / 4.0))
+    assert np.array_equal(_view(f, 1), np.rint(np.repeat(cb, 2, axis=1) / 4.0))
+    assert np.abs(_view(f, 2)[:, ::2] - cr / 4.0).max() <= 256  # resampled, same scale
+    # 10-bit 4:2:2 → 8-bit 4:2:0 (VP9 with alpha): rows of chroma averaged in pairs, then rounded
+    y10, cr10 = y >> 2, cr >> 2
+    f = yuv_frame_from_planes(y10, cr10, cr10, "yuva420p", ColorInfo(), a, depth=10)
+    assert np.array_equal(_view(f, 0), np.round(y10 / 4.0))
+    pairs = (cr10[0::2].astype(float) + cr10[1::2]) / 2.0
+    assert np.abs(_view(f, 1) - pairs / 4.0).max() <= 0.5 + 1e-6
+    # 8-bit → 10-bit is exact
+    y8 = (y >> 4).astype(np.uint8)
+    f = yuv_frame_from_planes(y8, y8[:, ::2], y8[:, ::2], "yuv422p10le", ColorInfo(), depth=8)
+    assert np.array_equal(_view(f, 0), y8.astype(int) * 4) and np.array_equal(_view(f, 1), y8[:, ::2].astype(int) * 4)
+
+
+def _opaque(alpha: np.ndarray) -> np.ndarray:
+    inner = np.zeros(alpha.shape, bool)
+    inner[BOX] = True
+    return inner & (alpha >= 1020)
+
+
+@pytest.mark.parametrize("backend", ["keyer", "index"])
+def test_keyed_prores_keeps_ten_bit_colour(tmp_path, prores10, index_registry, backend):
+    """The keyer's despilled colour and another backend's source colour both come from the 10-bit planes."""
+    out = str(tmp_path / "keyed é.mov")
+    if backend == "keyer":  # (despill on the card's greenish band is the next test's)
+        api.run("greenscreen", prores10, out, kind="keyed", options={"despill": "none"})
+    else:
+        api.run("greenscreen", prores10, out, kind="keyed", registry=index_registry)
+    src, keyed = _planes(prores10, "yuv444p10le"), _planes(out, "yuva444p10le")
+    assert len(src) == len(keyed) == 4
+    for s, k in zip(src, keyed):
+        where = _opaque(np.full(k[3].shape, 1023)) if backend == "index" else _opaque(k[3])
+        assert where.sum() > 5000
+        # only ProRes 4444's own (tiny) loss: 8-bit codes scaled by 4 were off by ~1.3 codes on average
+        assert np.abs(s[0] - k[0])[where].mean() < 0.4
+        assert (k[0][where] % 4 == 0).mean() < 0.4  # all four codes in use, not one in four
+        for c in (1, 2):
+            assert np.abs(s[c] - k[c])[where].mean() < 0.6
+
+
+def test_despill_works_on_the_ten_bit_planes(tmp_path, prores10):
+    """The greenish band loses its spill, the rest of the card keeps its 10-bit colour exactly as before."""
+    out = str(tmp_path / "despilled.mov")
+    api.run("greenscreen", prores10, out, kind="keyed", options={"despill": "average"})
+    src = _planes(prores10, "yuv444p10le")
+    keyed = _planes(out, "yuva444p10le")
+    to_rgb = ycbcr_to_rgb_matrix(probe(prores10).video.color, 1023).astype(float)  # (3, 4) affine, codes → R'G'B'
+
+    def rgb(planes: list[np.ndarray], where: np.ndarray) -> np.ndarray:
+        ycc = np.stack([planes[0][where], planes[1][where], planes[2][where], np.ones(where.sum())], axis=-1)
+        return (ycc @ to_rgb.T / 1023.0).T
+    for s, k in zip(src, keyed):
+        opaque = _opaque(k[3])
+        tint = np.zeros(opaque.shape, bool)
+        tint[TINT] = True
+        tint &= opaque
+        clean = opaque & ~tint
+        clean[95:105] = False  # the band's edge (chroma is resampled across it)
+        assert tint.sum() > 2000 and clean.sum() > 2000
+        assert np.abs(s[0] - k[0])[clean].mean() < 0.4 and (k[0][clean] % 4 == 0).mean() < 0.4
+        # R'G'B' of the band: green no longer above the others' average
+        r, g, b = rgb(k, tint)
+        r0, g0, b0 = rgb(s, tint)
+        assert np.mean(g0 - (r0 + b0) / 2) > 0.04  # the source's band is spilled
+        assert np.abs(g - (r + b) / 2).mean() < 0.01  # despilled to the average of the others
+        assert (k[0][tint] % 4 != 0).mean() > 0.5
+
+
+def test_keyed_png_of_a_ten_bit_source(tmp_path, prores10):
+    """Outputs without Y'CbCr planes get the 10-bit foreground rounded to 8-bit R'G'B'."""
+    out = str(tmp_path / "k_%04d.png")
+    api.run("greenscreen", prores10, out, kind="keyed", options={"despill": "none"})
+    first = cv2.imread(str(tmp_path / "k_0000.png"), cv2.IMREAD_UNCHANGED)
+    frame = next(iter(VideoReader(probe(prores10))))
+    matrix = {"bt601": "ITU601", "bt709": "ITU709"}[frame.color.matrix]
+    expected = frame.av_frame.reformat(format="rgb24", src_colorspace=matrix, dst_colorspace=matrix).to_ndarray()
+    got = cv2.cvtColor(first, cv2.COLOR_BGRA2RGB)
+    opaque = _opaque(first[..., 3].astype(int) * 4)
+    assert opaque.sum() > 5000
+    assert np.abs(got.astype(int) - expected)[opaque].mean() < 1.5
