@@ -14,7 +14,7 @@ import numpy as np
 from .backend import MatteResult
 from .background import Background
 from .matte.composite import composite_over, premultiply
-from .media.color import ColorInfo
+from .media.color import ColorInfo, ycbcr_to_rgb16
 from .media.encoders import ImageSequenceEncoder, VideoFileEncoder
 from .media.frame import Frame
 from .media.planes import FramePool, gray_frame, rgb_frame, yuv_frame, yuv_frame_from_planes
@@ -61,16 +61,22 @@ class OutputWriter:
         fmt = self.spec.format
         alpha = result.alpha
         kind = self.spec.kind
-        planes = None
-        if kind == "keyed" and not self.spec.premultiply and fmt.codec != "png":
-            planes = self._planes(frame, result)  # (y, cb, cr, depth)
+        planes = self._planes(frame, result) if kind == "keyed" else None  # (y, cb, cr, depth)
         boxes = result.alpha_boxes
         if kind == "matte":
             out = gray_frame(alpha, fmt.pix_fmt, self._color, pool=self._pool, boxes=boxes)
-        elif planes is not None:  # the backend's Y'CbCr foreground or the source's own planes: no R'G'B' round trip
+        elif planes is not None and fmt.codec != "png" and not self.spec.premultiply:
+            # the backend's Y'CbCr foreground or the source's own planes: no R'G'B' round trip
             *ycbcr, depth = planes
             out = yuv_frame_from_planes(*ycbcr, fmt.pix_fmt, self._color, alpha, depth=depth, pool=self._pool,
                                         alpha_boxes=boxes)
+        elif planes is not None and planes[3] > 8:  # R'G'B' of a high-bit-depth foreground: 16 bits, not 8
+            *ycbcr, depth = planes
+            fg16 = ycbcr_to_rgb16(*ycbcr, frame.color, depth)
+            rgb = premultiply(fg16, alpha) if self.spec.premultiply else fg16
+            out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(
+                rgb, fmt.pix_fmt, self._color, alpha, pool=self._pool, alpha_boxes=boxes
+            )
         else:
             fg = result.foreground_rgb(frame.color)
             if fg is None:

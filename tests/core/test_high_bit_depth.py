@@ -2,7 +2,8 @@
 
 A 10-bit ProRes 422 HQ camera file is the common green-screen delivery. Keying works on 8-bit 4:2:0
 planes, but the picture of a keyed ProRes 4444 must come from the source's own 10-bit 4:2:2 planes
-(despilled there), not from 8-bit codes scaled back up (banding, a quarter of the codes).
+(despilled there), not from 8-bit codes scaled back up (banding, a quarter of the codes). PNGs of
+such sources are 16-bit, and 10-bit outputs made from R'G'B' land on the nominal levels.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 from mattebox import api
-from mattebox.media.color import ColorInfo, ycbcr_to_rgb_matrix
+from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix, ycbcr_to_rgb_matrix
 from mattebox.media.planes import yuv_frame_from_planes
 from mattebox.media.probe import probe
 from mattebox.media.reader import VideoReader
@@ -40,17 +41,31 @@ def _scene(i: int) -> np.ndarray:
     return img
 
 
+def _codes(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """BT.709 video-range 10-bit Y'CbCr codes of R'G'B' 0..1 (float), chroma averaged in pairs (4:2:2)."""
+    kr, kb = 0.2126, 0.0722
+    e_y = kr * rgb[..., 0] + (1 - kr - kb) * rgb[..., 1] + kb * rgb[..., 2]
+    pb, pr = (rgb[..., 2] - e_y) / (2 * (1 - kb)), (rgb[..., 0] - e_y) / (2 * (1 - kr))
+    pb, pr = (pb[:, 0::2] + pb[:, 1::2]) / 2, (pr[:, 0::2] + pr[:, 1::2]) / 2
+    return tuple(np.rint(v).astype(np.uint16) for v in (64 + 876 * e_y, 512 + 896 * pb, 512 + 896 * pr))
+
+
 @pytest.fixture(scope="module")
 def prores10(tmp_path_factory) -> str:
-    """A 10-bit 4:2:2 ProRes 422 HQ clip whose codes use all 10 bits (rendered from 16-bit RGB)."""
+    """A 10-bit 4:2:2 ProRes 422 HQ clip (BT.709) whose codes use all 10 bits, written code by code."""
     path = str(tmp_path_factory.mktemp("hbd") / "card 10bit.mov")
     with av.open(path, "w") as out:
         s = out.add_stream("prores_ks", rate=25)
         s.width, s.height, s.pix_fmt = W, H, "yuv422p10le"
+        s.codec_context.colorspace, s.codec_context.color_range = 1, 1  # BT.709, video range
         s.options = {"profile": "3"}
         for i in range(4):
-            f = av.VideoFrame.from_ndarray((_scene(i) * 65535 + 0.5).astype(np.uint16), format="rgb48le")
+            f = av.VideoFrame(W, H, "yuv422p10le")
+            for plane, codes in zip(f.planes, _codes(_scene(i))):
+                view = np.frombuffer(plane, "<u2").reshape(-1, plane.line_size // 2)
+                view[: codes.shape[0], : codes.shape[1]] = codes
             f.pts = i
+            f.colorspace, f.color_range = 1, 1
             for p in s.encode(f):
                 out.mux(p)
         for p in s.encode(None):
@@ -176,15 +191,57 @@ def test_despill_works_on_the_ten_bit_planes(tmp_path, prores10):
         assert (k[0][tint] % 4 != 0).mean() > 0.5
 
 
-def test_keyed_png_of_a_ten_bit_source(tmp_path, prores10):
-    """Outputs without Y'CbCr planes get the 10-bit foreground rounded to 8-bit R'G'B'."""
+def test_keyed_png_of_a_ten_bit_source_is_sixteen_bit(tmp_path, prores10):
+    """A PNG sequence of a 10-bit source is 16-bit RGBA: the source's R'G'B' with its precision."""
     out = str(tmp_path / "k_%04d.png")
     api.run("greenscreen", prores10, out, kind="keyed", options={"despill": "none"})
     first = cv2.imread(str(tmp_path / "k_0000.png"), cv2.IMREAD_UNCHANGED)
-    frame = next(iter(VideoReader(probe(prores10))))
-    matrix = {"bt601": "ITU601", "bt709": "ITU709"}[frame.color.matrix]
-    expected = frame.av_frame.reformat(format="rgb24", src_colorspace=matrix, dst_colorspace=matrix).to_ndarray()
-    got = cv2.cvtColor(first, cv2.COLOR_BGRA2RGB)
-    opaque = _opaque(first[..., 3].astype(int) * 4)
+    assert first.dtype == np.uint16 and first.shape == (H, W, 4)
+    assert probe(prores10).video.color == ColorInfo("bt709", full_range=False)
+    truth = _scene(0) * 65535.0
+    got = cv2.cvtColor(first, cv2.COLOR_BGRA2RGB).astype(float)
+    opaque = _opaque(first[..., 3].astype(int) >> 6)
     assert opaque.sum() > 5000
-    assert np.abs(got.astype(int) - expected)[opaque].mean() < 1.5
+    # within a 10-bit code of the scene (64 on the 16-bit scale: 8-bit steps are 257), not 8-bit steps
+    assert np.abs(got - truth)[opaque].mean() < 64
+    assert (got[opaque] % 257 != 0).mean() > 0.9
+
+
+def test_premultiplied_prores_of_a_ten_bit_source(tmp_path, prores10):
+    """Premultiplied colour is computed from 16-bit R'G'B', so the opaque card keeps its 10-bit codes."""
+    out = str(tmp_path / "premultiplied.mov")
+    api.run("greenscreen", prores10, out, kind="keyed", premultiply=True, options={"despill": "none"})
+    src, keyed = _planes(prores10, "yuv444p10le"), _planes(out, "yuva444p10le")
+    for s, k in zip(src, keyed):
+        opaque = _opaque(k[3])
+        assert opaque.sum() > 5000
+        assert np.abs(s[0] - k[0])[opaque].mean() < 0.6 and (k[0][opaque] % 4 == 0).mean() < 0.4
+        edge = (k[3] > 100) & (k[3] < 900)  # premultiplied: darker than the source where partly transparent
+        assert edge.sum() > 50 and np.mean(k[0][edge] < s[0][edge]) > 0.9
+
+
+@pytest.mark.parametrize("max_code", [255, 1023, 4095])
+@pytest.mark.parametrize("full_range", [False, True])
+def test_matrices_map_black_white_and_grey_at_every_depth(max_code, full_range):
+    """Video range scales by powers of two (10-bit: 64..940, chroma on 512); R'G'B' runs to 2^n − 1."""
+    info = ColorInfo("bt709", full_range=full_range)
+    step = (max_code + 1) // 256
+    lo, hi = (0, max_code) if full_range else (16 * step, 235 * step)
+    to_rgb = ycbcr_to_rgb_matrix(info, max_code).astype(float)
+    mid = 128 * step
+    assert np.allclose(to_rgb @ [lo, mid, mid, 1], 0, atol=1e-3)
+    assert np.allclose(to_rgb @ [hi, mid, mid, 1], max_code, atol=1e-2)
+    to_ycc = rgb_to_ycbcr_matrix(info, max_code).astype(float)
+    assert np.allclose(to_ycc @ [max_code, max_code, max_code, 1], [hi, mid, mid], atol=1e-2)
+
+
+@pytest.mark.parametrize("colour,luma", [("#ffffff", 940), ("#000000", 64)])
+def test_ten_bit_composite_background_is_nominal(tmp_path, index_registry, colour, luma):
+    """An 8-bit R'G'B' background in a ProRes 422 HQ composite: white is 940 and neutral, not 943 and tinted."""
+    src = make_clip(str(tmp_path / "c.mp4"), frames=2, width=160, height=96)
+    out = str(tmp_path / "comp.mov")
+    api.run("greenscreen", src, out, kind="composite", background=colour, registry=index_registry)
+    y, cb, cr = _planes(out, "yuv422p10le")[0][:3]
+    bg = (slice(16, 96), slice(2, 160 // 8 - 4))  # the index backend's transparent stripe, below the index blocks
+    assert abs(y[bg].mean() - luma) < 0.6
+    assert abs(cb[:, 1 : 160 // 16 - 2][16:].mean() - 512) < 0.6 and abs(cr[:, 1 : 160 // 16 - 2][16:].mean() - 512) < 0.6

@@ -38,8 +38,9 @@ def composite_over(fg: np.ndarray, alpha: np.ndarray, bg: np.ndarray, *, linear:
 
 
 def premultiply(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """Premultiplied RGB uint8 (in the encoded values, as video tools store premultiplied colour)."""
-    return np.clip(rgb.astype(np.float32) * alpha[..., None] + 0.5, 0, 255).astype(np.uint8)
+    """Premultiplied RGB, uint8 or uint16 as given (in the encoded values, as video tools store premultiplied colour)."""
+    top = np.iinfo(rgb.dtype).max
+    return np.clip(rgb.astype(np.float32) * alpha[..., None] + 0.5, 0, top).astype(rgb.dtype)
 
 
 def blur_background(rgb: np.ndarray, strength: float = 1.0, alpha: np.ndarray | None = None) -> np.ndarray:

@@ -13,7 +13,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-__all__ = ["ColorInfo", "rgb_to_ycbcr_matrix", "upsample_chroma", "ycbcr_to_rgb", "ycbcr_to_rgb_matrix"]
+__all__ = ["ColorInfo", "rgb_to_ycbcr_matrix", "upsample_chroma", "ycbcr_to_rgb", "ycbcr_to_rgb16", "ycbcr_to_rgb_matrix"]
 
 # Luma coefficients (Kr, Kb) per matrix.
 _KRKB = {"bt709": (0.2126, 0.0722), "bt601": (0.299, 0.114), "bt2020": (0.2627, 0.0593)}
@@ -54,18 +54,21 @@ class ColorInfo:
 
 @lru_cache(maxsize=32)
 def ycbcr_to_rgb_matrix(info: ColorInfo, max_code: int = 255) -> np.ndarray:
-    """The 3×4 affine matrix taking [Y', Cb, Cr] codes (``max_code`` = 255 or 1023) to R'G'B' in 0..max_code.
+    """The 3×4 affine matrix taking [Y', Cb, Cr] codes (``max_code`` = 255, 1023 or 4095: 8, 10 or 12 bits)
+    to R'G'B' in 0..max_code.
 
+    Video range scales by powers of two with the bit depth (10-bit luma runs 64..940, chroma is
+    centred on 512), while R'G'B' runs to ``max_code`` (BT.709/BT.2100 and H.273).
     Cached: treat the result as read-only.
     """
     kr, kb = _KRKB[info.matrix]
     kg = 1.0 - kr - kb
-    scale = max_code / 255.0
+    step = (max_code + 1) / 256.0  # 1, 4 or 16: codes per 8-bit code
     if info.full_range:
         sy, sc, y0 = 1.0, 1.0, 0.0
     else:
-        sy, sc, y0 = 255.0 / 219.0, 255.0 / 224.0, 16.0 * scale
-    c0 = 128.0 * scale
+        sy, sc, y0 = max_code / (219.0 * step), max_code / (224.0 * step), 16.0 * step
+    c0 = 128.0 * step
     m = np.array(
         [
             [sy, 0.0, 2 * (1 - kr) * sc],
@@ -105,3 +108,13 @@ def ycbcr_to_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, info: ColorInfo)
     h, w = y.shape
     ycc = cv2.merge([y, upsample_chroma(cb, w, h), upsample_chroma(cr, w, h)])
     return cv2.transform(ycc, ycbcr_to_rgb_matrix(info))
+
+
+def ycbcr_to_rgb16(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, info: ColorInfo, depth: int) -> np.ndarray:
+    """Convert ``depth``-bit planes (uint16 codes above 8 bits; chroma at any subsampling) to R'G'B'
+    uint16 (H, W, 3) on the full 0..65535 scale, keeping their precision."""
+    h, w = y.shape
+    max_code = (1 << depth) - 1
+    planes = [p if p.dtype == np.uint16 else p.astype(np.uint16) for p in (y, cb, cr)]
+    ycc = cv2.merge([planes[0], upsample_chroma(planes[1], w, h), upsample_chroma(planes[2], w, h)])
+    return cv2.transform(ycc, ycbcr_to_rgb_matrix(info, max_code) * np.float32(65535.0 / max_code))

@@ -22,7 +22,7 @@ __all__ = ["FramePool", "gray_frame", "rgb_frame", "yuv_frame", "yuv_frame_from_
 _DEPTH = {"yuv420p": 8, "yuva420p": 8, "yuv422p10le": 10, "yuva444p10le": 10, "yuv444p10le": 10}
 _SUB = {"yuv420p": (2, 2), "yuva420p": (2, 2), "yuv422p10le": (2, 1), "yuva444p10le": (1, 1), "yuv444p10le": (1, 1)}
 
-_MATRIX_CACHE: dict[tuple[ColorInfo, int], np.ndarray] = {}
+_MATRIX_CACHE: dict[tuple[ColorInfo, int, int], np.ndarray] = {}
 
 Boxes = Sequence[tuple[int, int, int, int]]
 
@@ -75,14 +75,15 @@ def _tag(frame: av.VideoFrame, color: ColorInfo, full_range: bool | None = None)
     frame.color_range = 2 if (color.full_range if full_range is None else full_range) else 1
 
 
-def _rgb_matrix(color: ColorInfo, depth: int) -> np.ndarray:
-    key = (color, depth)
+def _rgb_matrix(color: ColorInfo, depth: int, in_max: int = 255) -> np.ndarray:
+    """R'G'B' codes (0..``in_max``) → ``depth``-bit Y'CbCr codes (cached)."""
+    key = (color, depth, in_max)
     m = _MATRIX_CACHE.get(key)
     if m is None:
         max_code = (1 << depth) - 1
         m = rgb_to_ycbcr_matrix(color, max_code).copy()
-        if depth != 8:
-            m[:, :3] *= max_code / 255.0  # the input stays 8-bit codes
+        if in_max != max_code:
+            m[:, :3] *= max_code / in_max  # the input keeps its own scale
         _MATRIX_CACHE[key] = m
     return m
 
@@ -109,15 +110,19 @@ def _alpha_codes(alpha: np.ndarray, depth: int, out: np.ndarray, boxes: Boxes | 
 
 def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray | None = None, *,
               pool: FramePool | None = None, alpha_boxes: Boxes | None = None) -> av.VideoFrame:
-    """A ``pix_fmt`` frame from R'G'B' uint8 (and alpha float32 0..1 for the ``yuva`` formats).
+    """A ``pix_fmt`` frame from R'G'B' uint8, or uint16 on the 0..65535 scale (and alpha float32 0..1 for
+    the ``yuva`` formats).
 
     Chroma is subsampled by area averaging, as a good encoder front end does. ``alpha_boxes``: boxes
     outside which ``alpha`` is 0 (see :class:`~mattebox.backend.MatteResult`).
     """
     h, w = rgb.shape[:2]
     depth = _DEPTH[pix_fmt]
-    m = _rgb_matrix(color, depth)
-    ycc = cv2.transform(rgb if depth == 8 else rgb.astype(np.uint16), m)  # rounded and saturated
+    wide = rgb.dtype == np.uint16
+    m = _rgb_matrix(color, depth, 65535 if wide else 255)
+    ycc = cv2.transform(rgb if depth == 8 or wide else rgb.astype(np.uint16), m)  # rounded and saturated
+    if wide and depth == 8:
+        ycc = cv2.convertScaleAbs(ycc)  # 8-bit codes computed from 16-bit R'G'B': rounded once
     frame = _new_frame(pool, w, h, pix_fmt)
     planes = _views(frame, depth)
     sx, sy = _SUB[pix_fmt]
@@ -215,7 +220,12 @@ def gray_frame(alpha: np.ndarray, pix_fmt: str, color: ColorInfo | None = None, 
 
 
 def rgb_frame(rgb: np.ndarray, alpha: np.ndarray | None = None) -> av.VideoFrame:
-    """An ``rgb24``/``rgba`` frame (for PNG)."""
+    """An ``rgb24``/``rgba`` frame (for PNG), or ``rgb48be``/``rgba64be`` from uint16 R'G'B'."""
+    if rgb.dtype == np.uint16:
+        if alpha is None:
+            return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb48be")
+        return av.VideoFrame.from_ndarray(cv2.merge([rgb, cv2.multiply(alpha, 65535.0, dtype=cv2.CV_16U)]),
+                                          format="rgba64be")
     if alpha is None:
         return av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
     return av.VideoFrame.from_ndarray(cv2.merge([rgb, cv2.convertScaleAbs(alpha, alpha=255.0)]), format="rgba")
