@@ -24,6 +24,7 @@ sys.path.insert(0, str(BENCH))
 # (module, extra args) in the order they appear in the report
 BENCHMARKS: list[tuple[str, list[str]]] = [
     ("keyer_quality", []),
+    ("edge_colour", []),
     ("keyer_speed", []),
     ("pipeline_speed", []),
     ("memory", []),

@@ -14,6 +14,7 @@ import numpy as np
 from mattebox.media.color import ColorInfo, rgb_to_ycbcr_matrix
 
 from .screen import SCREEN_CHANNEL
+from .unmix import Shift
 
 __all__ = ["despilled_planes", "spill_amount"]
 
@@ -66,9 +67,10 @@ def despilled_planes(
     restore_luma: float = 0.0,
     regions: list[tuple[int, int, int, int]] | None = None,
     depth: int = 8,
+    shift: list[Shift] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The despilled foreground as Y', Cb, Cr planes (the given planes' layout, depth, matrix and range),
-    or ``None`` for ``method='none'``.
+    or ``None`` for ``method='none'`` and no ``shift`` (the source's colour as it is).
 
     Encoders of Y'CbCr outputs take the planes as they are (no R'G'B' round trip);
     :meth:`mattebox.backend.MatteResult.foreground_rgb` converts them for the others.
@@ -79,16 +81,33 @@ def despilled_planes(
         up): the spill is measured there.
     :param regions: ``(y0, y1, x0, x1)`` boxes on that grid: only these are despilled (the rest, fully
         transparent, keeps the source's colour); ``None`` despills the whole frame.
+    :param shift: Y'CbCr code changes (8-bit units) of boxes on that grid, added after despill (the
+        edge colour from :func:`.unmix.unmix_edges`, whose R'G'B' is then ``rgb_half``).
     """
-    if method == "none" or strength <= 0:
+    despill = method != "none" and strength > 0
+    if not despill and not shift:
         return None
     big_h, big_w = y.shape
     h, w = rgb_half.shape[:2]
     fy, fx = cb.shape[0] // h, cb.shape[1] // w  # chroma rows and columns per grid cell (1 or 2)
     on_grid = big_h == 2 * h and big_w == 2 * w and cb.shape == (fy * h, fx * w) and fy in (1, 2) and fx in (1, 2)
-    if regions is None or not on_grid:
+    if not despill:
+        out = (y.copy(), cb.copy(), cr.copy())
+    elif regions is None or not on_grid:
         spill = spill_amount(rgb_half, screen, method, strength)
-        return _despill(y, cb, cr, spill, screen, restore_luma, color, depth)
+        out = _despill(y, cb, cr, spill, screen, restore_luma, color, depth)
+        if shift and out[0] is y:
+            out = (y.copy(), out[1], out[2])
+    else:
+        out = _despill_regions(y, cb, cr, rgb_half, color, regions, (fy, fx), screen, method, strength, restore_luma, depth)
+    for box, change in shift or ():
+        _add_change(out, box, change, (h, w), depth)
+    return out
+
+
+def _despill_regions(y, cb, cr, rgb_half, color, regions, factors, screen, method, strength, restore_luma, depth):
+    """The planes (copies) despilled in ``regions`` only (boxes on the 4:2:0 grid, the frame on that grid)."""
+    fy, fx = factors
     out = (y.copy(), cb.copy(), cr.copy())
     for y0, y1, x0, x1 in regions:
         full = (slice(2 * y0, 2 * y1), slice(2 * x0, 2 * x1))
@@ -97,6 +116,32 @@ def despilled_planes(
         _despill(y[full], cb[chroma], cr[chroma], spill, screen, restore_luma, color, depth,
                  out=(out[0][full], out[1][chroma], out[2][chroma]))
     return out
+
+
+def _add_change(
+    planes: tuple[np.ndarray, np.ndarray, np.ndarray], box: tuple[int, int, int, int], change: np.ndarray,
+    grid: tuple[int, int], depth: int,
+) -> None:
+    """Add ``change`` (8-bit Y'CbCr code units, a box of the 4:2:0 grid ``grid``) to each plane, resampled
+    to the plane's own resolution there (in place, saturated to the plane's codes)."""
+    y0, y1, x0, x1 = box
+    h, w = grid
+    top = (1 << depth) - 1
+    scale = float(1 << (depth - 8))
+    for plane, part in zip(planes, cv2.split(change)):
+        ry, rx = plane.shape[0] / h, plane.shape[1] / w  # plane pixels per grid pixel (about 1 or 2)
+        r0, r1 = round(y0 * ry), min(plane.shape[0], round(y1 * ry))
+        c0, c1 = round(x0 * rx), min(plane.shape[1], round(x1 * rx))
+        if r1 <= r0 or c1 <= c0:
+            continue
+        if part.shape != (r1 - r0, c1 - c0):
+            part = cv2.resize(part, (c1 - c0, r1 - r0), interpolation=cv2.INTER_LINEAR)
+        region = plane[r0:r1, c0:c1]
+        if depth == 8:
+            cv2.add(region, part, dst=region, dtype=cv2.CV_8U)  # rounded and saturated
+        else:
+            cv2.addWeighted(region, 1.0, part, scale, 0.0, dst=region, dtype=cv2.CV_16U)
+            np.minimum(region, top, out=region)
 
 
 def _resized(spill: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

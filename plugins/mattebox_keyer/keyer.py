@@ -37,13 +37,14 @@ from mattebox.media.frame import SourcePlanes
 
 from .buffers import ClearedArrays
 from .foreground import despilled_planes
-from .refine import SolidColours, refine_band
+from .refine import SolidColours, SolidFill, refine_band
 from .halfres import GRID, chroma_outliers, exact_grid_cells, full_cells, grid_linear, grid_matches, matte_at, matte_in_boxes
 from .regions import Box, grid_boxes, object_boxes, seeded_boxes, zero_within
 from .screen import detect_screen, hue_near, screen_difference
 from .screen_model import ScreenModel, build_model, reuse_model
 from .settings import KeyerSettings
 from .solid import clip_solid, core_margin
+from .unmix import unmix_edges
 from .upsample import upsample_matte
 
 __all__ = ["FullMatte", "HalfMatte", "Keyer", "LinearFrame", "srgb_to_linear_lut"]
@@ -83,6 +84,8 @@ class HalfMatte:
     screen: str
     boxes: list[Box] | None = None  # boxes holding every non-zero pixel of ``alpha`` (None: not known)
     colours: SolidColours | None = None  # the solid colours the edge refinement used
+    plate: np.ndarray | None = None  # the clean plate on the plate grid (working light), for the edge colour
+    solid_fill: SolidFill | None = None  # the solid colour filled in around the edges (from the edge refinement)
 
 
 @dataclass
@@ -239,11 +242,17 @@ class Keyer:
         if not (s.choke < 0 or s.feather > 0):
             regions = boxes
         planes = source if source is not None else SourcePlanes(y, cb, cr, 8)
+        rgb_half, shift = half.rgb_half, None
+        if s.edge_colour == "unmix" and half.plate is not None:
+            rgb_half, shift = unmix_edges(
+                half.rgb_half, alpha_half, half.plate, self._lut(), boxes, color, linear=s.linear,
+                fill=half.solid_fill,
+            )
         fg = despilled_planes(
             planes.y,
             planes.cb,
             planes.cr,
-            half.rgb_half,
+            rgb_half,
             color,
             screen=half.screen,
             method=s.despill,
@@ -251,6 +260,7 @@ class Keyer:
             restore_luma=s.restore_luma,
             regions=regions,
             depth=planes.depth,
+            shift=shift,
         )
         return FullMatte(alpha, full_boxes, fg, planes.depth)
 
@@ -352,14 +362,18 @@ class Keyer:
             )
             inner[y0:y1, x0:x1] = inner_box
             cores.append(core)
+        fill = None
         if s.edge_refine:
-            colours = self._refine(alpha, alpha_cd, boxes, cores, inner, lin, lin_small, plate, clip_black, colours)
+            colours, fill = self._refine(
+                alpha, alpha_cd, boxes, cores, inner, lin, lin_small, plate, clip_black, colours
+            )
         self._arrays.give(alpha_cd, work)
         self._arrays.give(inner, boxes)
         if clip_black <= 0:
             np.clip(alpha, 0.0, 1.0, out=alpha)
             return HalfMatte(
-                alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, colours=colours
+                alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, colours=colours,
+                plate=plate, solid_fill=fill,
             )
         strong = take(alpha.shape, np.uint8, boxes)  # _clip marks every pixel of the boxes
         above = take(alpha.shape, np.uint8, boxes)
@@ -373,7 +387,8 @@ class Keyer:
         zero_within(alpha, boxes, kept)  # (alpha is 0 outside the boxes already)
         boxes = kept
         return HalfMatte(
-            alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, boxes=boxes, colours=colours
+            alpha=alpha, luma_half=frame.luma_half, rgb_half=frame.rgb_half, screen=screen, boxes=boxes, colours=colours,
+            plate=plate, solid_fill=fill,
         )
 
     @staticmethod
@@ -482,14 +497,14 @@ class Keyer:
         plate: np.ndarray,
         clip_black: float,
         colours: SolidColours | None,
-    ) -> SolidColours | None:
+    ) -> tuple[SolidColours | None, SolidFill | None]:
         """Edge refinement (:func:`.refine.refine_band`) of the soft band around the solid core, in place.
 
-        :returns: the solid colours used, if any.
+        :returns: the solid colours used, if any, and the solid colour filled in around the band.
         """
         known = full_cells(inner, lin_small.shape[:2]).astype(np.float32)
         if not known.any():
-            return None
+            return None, None
         xs, ys, core_at = [], [], []
         for (y0, y1, x0, x1), core in zip(boxes, cores):
             band = cv2.compare(alpha_cd[y0:y1, x0:x1], max(clip_black, 0.01), cv2.CMP_GT)
@@ -503,7 +518,7 @@ class Keyer:
             xs.append(px + x0)
             ys.append(py + y0)
         if not xs:
-            return None
+            return None, None
         return refine_band(
             alpha,
             np.concatenate(xs),

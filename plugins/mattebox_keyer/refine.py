@@ -19,7 +19,7 @@ import numpy as np
 from .sampling import sample_bilinear
 from .screen import push_pull
 
-__all__ = ["SolidColours", "refine_band", "solid_colours"]
+__all__ = ["SolidColours", "SolidFill", "refine_band", "solid_colours"]
 
 _FILL_MARGIN = 4  # plate-grid cells filled around the known cells and the band for the foreground colour
 _NOISE_FLOOR = 1e-3  # squared linear-light distance off the line tolerated whatever the pixel
@@ -41,6 +41,16 @@ class SolidColours:
 
     centres: np.ndarray  # float32 (k, 3)
     spread: float  # mean squared distance of the core's colours to their nearest centre
+
+
+@dataclass(frozen=True)
+class SolidFill:
+    """The solid core's colours pushed-pulled over a part of the plate grid (working light): the colour of
+    the foreground near any point there (the edge colour's fallback, :mod:`.unmix`)."""
+
+    colours: np.ndarray  # float32 (rows, cols, 3)
+    row0: int  # the plate-grid cell of colours[0, 0]
+    col0: int
 
 
 def solid_colours(core_px: np.ndarray) -> SolidColours | None:
@@ -77,7 +87,7 @@ def refine_band(
     tolerance: float,
     edge_white: float,
     colours: SolidColours | None = None,
-) -> SolidColours | None:
+) -> tuple[SolidColours | None, SolidFill]:
     """Solve ``I = αF + (1−α)B`` at the band pixels ``(xs, ys)`` of ``alpha`` (in place).
 
     :param alpha: float32, C-contiguous.
@@ -89,14 +99,16 @@ def refine_band(
     :param edge_white: matte level at which edge pixels go opaque through a knee (1: off).
     :param colours: an earlier frame's solid colours, used while this frame's core is close to
         them (else, or when ``None``, this frame's core is clustered).
-    :returns: the solid colours used (``None`` when none were needed).
+    :returns: the solid colours used (``None`` when none were needed) and the solid colour filled in
+        around the band.
     """
     h2, w2 = alpha.shape
     hs, ws = plate_small.shape[:2]
     # sample both plates at the band pixels (bilinear, centre-aligned)
     map_x = (xs.astype(np.float32) + 0.5) * (ws / w2) - 0.5
     map_y = (ys.astype(np.float32) + 0.5) * (hs / h2) - 0.5
-    fg = _foreground_colour(lin_small, known, map_x, map_y)
+    fill = _solid_fill(lin_small, known, map_x, map_y)
+    fg = sample_bilinear(fill.colours, map_x - fill.col0, map_y - fill.row0)
     bg = sample_bilinear(plate_small, map_x, map_y)
     flat = ys.astype(np.intp) * w2 + xs  # flat indices: gathers a few times cheaper than (y, x) pairs
     v = np.take(lin.reshape(-1, 3), flat, axis=0)
@@ -129,11 +141,11 @@ def refine_band(
         knee = lo + (target - lo) * ((1.0 - lo) / max(edge_white - lo, 1e-6))
         target = np.where(target > lo, np.minimum(np.maximum(knee, target), np.maximum(target, 1.0)), target)
     np.put(alpha, flat, current + (1.0 - core_at) * (target - current))
-    return used
+    return used, fill
 
 
-def _foreground_colour(lin_small: np.ndarray, known: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> np.ndarray:
-    """The solid colours pushed-pulled over the plate grid, sampled at the points ``(map_x, map_y)``.
+def _solid_fill(lin_small: np.ndarray, known: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> SolidFill:
+    """The solid colours pushed-pulled over the plate grid, around the points ``(map_x, map_y)``.
 
     Only the part of the grid holding the known cells and the points (with a margin) is filled:
     everything known lies there, and the rest of the frame is screen.
@@ -145,7 +157,7 @@ def _foreground_colour(lin_small: np.ndarray, known: np.ndarray, map_x: np.ndarr
     c0 = max(0, min(int(cols[0]), int(np.floor(map_x.min()))) - _FILL_MARGIN)
     c1 = min(ws, max(int(cols[-1]), int(np.ceil(map_x.max()))) + 1 + _FILL_MARGIN)
     filled = push_pull(np.ascontiguousarray(lin_small[r0:r1, c0:c1]), np.ascontiguousarray(known[r0:r1, c0:c1]))
-    return sample_bilinear(filled, map_x - c0, map_y - r0)
+    return SolidFill(filled, r0, c0)
 
 
 def _dots(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from mattebox.backend import Option
 __all__ = ["DESPILL_CHOICES", "KeyerSettings", "OPTIONS", "settings_from_options"]
 
 DESPILL_CHOICES = ("average", "max", "min", "none")
+EDGE_COLOUR_CHOICES = ("unmix", "source")
 UPSAMPLE_CHOICES = ("detail", "guided", "bilinear")
 SCREEN_CHOICES = ("auto", "green", "blue")
 
@@ -38,6 +39,7 @@ class KeyerSettings:
     edge_white: float = 0.85
     upsample: str = "detail"
     denoise: int = 0
+    edge_colour: str = "unmix"
     despill: str = "average"
     despill_strength: float = 1.0
     restore_luma: float = 0.0
@@ -167,6 +169,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "denoise", _ranged(0, 3, integer=True), 0, "blur radius applied before keying, at chroma resolution (0: off)"
+    ),
+    Option(
+        "edge-colour",
+        _choice(EDGE_COLOUR_CHOICES),
+        "unmix",
+        "colour of soft edges: unmix (the screen's share taken out, using the clean plate) or source",
+        choices=EDGE_COLOUR_CHOICES,
     ),
     Option(
         "despill",

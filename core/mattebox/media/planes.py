@@ -169,7 +169,10 @@ def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt
     planes = _views(frame, out_depth)
     for src, dst in zip((y, cb, cr), planes[:3]):
         if src.shape == dst.shape:
-            dst[:] = _requantised(src, depth, out_depth)
+            if out_depth > depth:  # straight into the frame's buffer (one pass)
+                cv2.multiply(src, 1 << (out_depth - depth), dst=dst, dtype=cv2.CV_16U)
+            else:
+                dst[:] = _requantised(src, depth, out_depth)
             continue
         up = dst.size > src.size
         interpolation = cv2.INTER_LINEAR if up else cv2.INTER_AREA

@@ -34,6 +34,7 @@ OTHER = {
     "edge-white": "1",
     "upsample": "bilinear",
     "denoise": "2",
+    "edge-colour": "source",
     "despill": "min",
     "despill-strength": "0.3",
     "restore-luma": "1",
@@ -140,8 +141,14 @@ def test_options_act_as_documented(clips, default_run):
     # the default's levers each help on this uneven, noisy, spilled clip
     for kw in ({"linear": False}, {"clean_plate": False}, {"edge_refine": False}, {"upsample": "bilinear"}):
         assert err(_run(clips, **kw)[0]) > err(base), kw
-    # despill: none leaves the source colours, min removes more green than average, strength in between
-    assert all(r.foreground is None for r in _run(clips, despill="none")[0])
+    # despill none and source edge colour leave the source's colour; with the default unmixed edges
+    # only soft pixels (and their neighbours, through the luma's resampling) change
+    assert all(r.foreground is None for r in _run(clips, despill="none", edge_colour="source")[0])
+    for r, f in zip(_run(clips, despill="none")[0], frames):
+        changed = np.abs(r.foreground.astype(int) - f.rgb()).max(axis=-1) > 2
+        near_soft = cv2.dilate(((r.alpha > 0) & (r.alpha < 1)).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+        assert changed.any() and not (changed & ~near_soft).any()
+    # despill: min removes more green than average, strength in between
     green = lambda rs: float(np.mean([r.foreground[..., 1].astype(np.float32).mean() for r in rs]))  # noqa: E731
     assert green(_run(clips, despill="min")[0]) < green(base) < green(_run(clips, despill_strength=0.3)[0])
     assert green(_run(clips, despill="max")[0]) > green(base)
