@@ -122,13 +122,13 @@ def _add_change(
     planes: tuple[np.ndarray, np.ndarray, np.ndarray], box: tuple[int, int, int, int], change: np.ndarray,
     grid: tuple[int, int], depth: int,
 ) -> None:
-    """Add ``change`` (8-bit Y'CbCr code units, a box of the 4:2:0 grid ``grid``) to each plane, resampled
+    """Add ``change`` (8-bit Y'CbCr code units, planar (3, h, w), a box of the 4:2:0 grid ``grid``) to each plane, resampled
     to the plane's own resolution there (in place, saturated to the plane's codes)."""
     y0, y1, x0, x1 = box
     h, w = grid
     top = (1 << depth) - 1
     scale = float(1 << (depth - 8))
-    for plane, part in zip(planes, cv2.split(change)):
+    for plane, part in zip(planes, change):
         ry, rx = plane.shape[0] / h, plane.shape[1] / w  # plane pixels per grid pixel (about 1 or 2)
         r0, r1 = round(y0 * ry), min(plane.shape[0], round(y1 * ry))
         c0, c1 = round(x0 * rx), min(plane.shape[1], round(x1 * rx))

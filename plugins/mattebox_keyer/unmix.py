@@ -31,7 +31,7 @@ _TRUST_FROM = 0.05  # below this matte level the unmixed colour is not trusted a
 _TRUST_FULL = 0.3  # ... and from this one wholly (in between, blended with the nearby solid colour)
 _FILL_SCALE = 4  # the nearby solid colour is filled in at a quarter of chroma resolution
 
-Shift = tuple[Box, np.ndarray]  # a box at chroma resolution and its Y'CbCr code change, float32 (h, w, 3)
+Shift = tuple[Box, np.ndarray]  # a box at chroma resolution and its Y'CbCr code change, float32 (3, h, w)
 
 
 def _encoder(linear: bool) -> np.ndarray:
@@ -107,7 +107,7 @@ def unmix_edges(
         light = lut[here]
         gx, gy = (xs + x0 + 0.5) * (ws / w) - 0.5, (ys + y0 + 0.5) * (hs / h) - 0.5  # on the plate grid
         screen = sample_bilinear(plate, gx, gy)
-        level = a[ys, xs][:, None]
+        level = np.take(alpha, flat)[:, None] if alpha.flags.c_contiguous else a[ys, xs][:, None]
         colour = screen + (light - screen) / level
         np.clip(colour, 0.0, 1.0, out=colour)
         if fill is not None:
@@ -120,9 +120,9 @@ def unmix_edges(
             trust = np.clip((level - _TRUST_FROM) / (_TRUST_FULL - _TRUST_FROM), 0.0, 1.0)
             colour = near + trust * (colour - near)
         unmixed = encode[np.rint(colour * 4095.0).astype(np.intp)]
-        shift = np.zeros((y1 - y0, x1 - x0, 3), np.float32)
-        shift[ys, xs] = (unmixed.astype(np.float32) - here) @ to_ycc
-        shifts.append(((y0, y1, x0, x1), shift))
+        shift = np.zeros((3, (y1 - y0) * (x1 - x0)), np.float32)  # planar: one plane per Y', Cb, Cr
+        shift[:, ys * (x1 - x0) + xs] = to_ycc.T @ (unmixed.astype(np.float32) - here).T
+        shifts.append(((y0, y1, x0, x1), shift.reshape(3, y1 - y0, x1 - x0)))
         if out is rgb_half:
             out = rgb_half.copy()
         out.reshape(-1, 3)[flat] = unmixed
