@@ -99,7 +99,19 @@ def despilled_planes(
         if shift and out[0] is y:
             out = (y.copy(), out[1], out[2])
     else:
-        out = _despill_regions(y, cb, cr, rgb_half, color, regions, (fy, fx), screen, method, strength, restore_luma, depth)
+        changes = dict(shift or ())
+        out = _despill_regions(y, cb, cr, rgb_half, color, [r for r in regions if r not in changes], (fy, fx), screen,
+                               method, strength, restore_luma, depth)
+        if changes:  # despill and edge colour in one change per box: the luma is resampled once
+            coefficients = _plane_coefficients(screen, restore_luma, color).astype(np.float32)
+            for box in (r for r in regions if r in changes):
+                y0, y1, x0, x1 = box
+                spill = spill_amount(rgb_half[y0:y1, x0:x1], screen, method, strength)
+                change = changes.pop(box)
+                for plane, k in zip(change, coefficients):
+                    cv2.scaleAdd(spill.astype(np.float32), float(k), plane, dst=plane)
+                _add_change(out, box, change, (h, w), depth)
+        shift = list(changes.items())  # boxes despill did not cover (none when the regions are the matte's boxes)
     for box, change in shift or ():
         _add_change(out, box, change, (h, w), depth)
     return out

@@ -80,4 +80,5 @@ def test_unmixed_edges_halve_the_fringe_over_a_new_background(clip):
     assert unmixed < 0.6 * source, (unmixed, source)  # measured 0.35× at 960×540
     for a, b, r in zip(fg_unmixed, fg_source, results):  # deep inside the subject nothing moves
         inside = cv2.erode((r.alpha >= 0.999).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
-        assert inside.sum() > 1000 and np.array_equal(a[inside], b[inside])
+        diff = np.abs(a[inside].astype(int) - b[inside])
+        assert inside.sum() > 1000 and diff.max() <= 3 and diff.mean() < 0.3  # (despill rounded once, not twice)
