@@ -131,8 +131,12 @@ def test_planes_requantised_and_resampled_for_each_output():
     assert np.array_equal(_view(f, 0), np.round(y10 / 4.0))
     pairs = (cr10[0::2].astype(float) + cr10[1::2]) / 2.0
     assert np.abs(_view(f, 1) - pairs / 4.0).max() <= 0.5 + 1e-6
-    # 8-bit → 10-bit is exact
+    # 8-bit → 10-bit is exact, also through chroma upsampling (4:2:0 → 4:4:4 of a flat plane)
     y8 = (y >> 4).astype(np.uint8)
+    flat = np.full((4, 6), 100, np.uint8)
+    f = yuv_frame_from_planes(y8, flat, flat + 20, "yuva444p10le", ColorInfo(), a, depth=8)
+    assert np.array_equal(_view(f, 0), y8.astype(int) * 4)
+    assert (_view(f, 1) == 400).all() and (_view(f, 2) == 480).all()
     f = yuv_frame_from_planes(y8, y8[:, ::2], y8[:, ::2], "yuv422p10le", ColorInfo(), depth=8)
     assert np.array_equal(_view(f, 0), y8.astype(int) * 4) and np.array_equal(_view(f, 1), y8[:, ::2].astype(int) * 4)
 
