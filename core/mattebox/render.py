@@ -17,7 +17,7 @@ from .matte.composite import composite_over, premultiply
 from .media.color import ColorInfo, ycbcr_to_rgb16
 from .media.encoders import ImageSequenceEncoder, VideoFileEncoder
 from .media.frame import Frame
-from .media.planes import FramePool, gray_frame, rgb_frame, yuv_frame, yuv_frame_from_planes
+from .media.planes import FramePool, bit_depth, gray_frame, rgb_frame, yuv_frame, yuv_frame_from_planes
 from .media.probe import MediaInfo
 from .outputs import OutputSpec
 
@@ -61,22 +61,27 @@ class OutputWriter:
         fmt = self.spec.format
         alpha = result.alpha
         kind = self.spec.kind
-        planes = self._planes(frame, result) if kind == "keyed" else None  # (y, cb, cr, depth)
+        planes = self._planes(frame, result) if kind != "matte" else None  # (y, cb, cr, depth)
         boxes = result.alpha_boxes
         if kind == "matte":
             out = gray_frame(alpha, fmt.pix_fmt, self._color, pool=self._pool, boxes=boxes)
-        elif planes is not None and fmt.codec != "png" and not self.spec.premultiply:
+        elif kind == "keyed" and planes is not None and fmt.codec != "png" and not self.spec.premultiply:
             # the backend's Y'CbCr foreground or the source's own planes: no R'G'B' round trip
             *ycbcr, depth = planes
             out = yuv_frame_from_planes(*ycbcr, fmt.pix_fmt, self._color, alpha, depth=depth, pool=self._pool,
                                         alpha_boxes=boxes)
-        elif planes is not None and planes[3] > 8:  # R'G'B' of a high-bit-depth foreground: 16 bits, not 8
+        elif planes is not None and planes[3] > 8 and (fmt.codec == "png" or bit_depth(fmt.pix_fmt) > 8):
+            # R'G'B' of a high-bit-depth foreground, into an output that keeps more than 8 bits: 16 bits, not 8
             *ycbcr, depth = planes
             fg16 = ycbcr_to_rgb16(*ycbcr, frame.color, depth)
-            rgb = premultiply(fg16, alpha) if self.spec.premultiply else fg16
-            out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(
-                rgb, fmt.pix_fmt, self._color, alpha, pool=self._pool, alpha_boxes=boxes
-            )
+            if kind == "keyed":
+                rgb = premultiply(fg16, alpha) if self.spec.premultiply else fg16
+                out = rgb_frame(rgb, alpha) if fmt.codec == "png" else yuv_frame(
+                    rgb, fmt.pix_fmt, self._color, alpha, pool=self._pool, alpha_boxes=boxes
+                )
+            else:
+                rgb = composite_over(fg16, alpha, self._background.frame_for(frame.rgb(), alpha))
+                out = rgb_frame(rgb) if fmt.codec == "png" else yuv_frame(rgb, fmt.pix_fmt, self._color, pool=self._pool)
         else:
             fg = result.foreground_rgb(frame.color)
             if fg is None:

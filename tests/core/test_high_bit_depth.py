@@ -249,3 +249,34 @@ def test_ten_bit_composite_background_is_nominal(tmp_path, index_registry, colou
     bg = (slice(16, 96), slice(2, 160 // 8 - 4))  # the index backend's transparent stripe, below the index blocks
     assert abs(y[bg].mean() - luma) < 0.6
     assert abs(cb[:, 1 : 160 // 16 - 2][16:].mean() - 512) < 0.6 and abs(cr[:, 1 : 160 // 16 - 2][16:].mean() - 512) < 0.6
+
+
+@pytest.mark.parametrize("name,fmt", [("comp.mov", "yuv422p10le"), ("comp_%04d.png", None)])
+def test_ten_bit_composite_keeps_the_foreground_precision(tmp_path, prores10, name, fmt):
+    """A ProRes 422 HQ (or PNG) composite of a 10-bit source is computed from 16-bit R'G'B': the card keeps
+    its 10-bit codes (an 8-bit composite puts most of them on multiples of 4)."""
+    out = str(tmp_path / name)
+    api.run("greenscreen", prores10, out, kind="composite", background="#808080", options={"despill": "none"})
+    if fmt is None:
+        first = cv2.imread(str(tmp_path / "comp_0000.png"), cv2.IMREAD_UNCHANGED)
+        assert first.dtype == np.uint16
+        got = cv2.cvtColor(first, cv2.COLOR_BGR2RGB).astype(float)
+        inner = _opaque(np.full((H, W), 1023))
+        assert np.abs(got - _scene(0) * 65535.0)[inner].mean() < 64  # within a 10-bit code (8-bit steps: 257)
+        return
+    src, comp = _planes(prores10, fmt), _planes(out, fmt)
+    for s, c in zip(src, comp):
+        inner = _opaque(np.full(c[0].shape, 1023))
+        assert np.abs(s[0] - c[0])[inner].mean() < 0.6
+        assert (c[0][inner] % 4 == 0).mean() < 0.4
+
+
+def test_sixteen_bit_composite_mixes_in_linear_light():
+    """Half-covered white over black is half the light: sRGB 0.7354 (48193 of 65535), from 16- and 8-bit inputs alike."""
+    from mattebox.matte.composite import composite_over
+
+    half = np.full((1, 1), 0.5, np.float32)
+    white16, black8 = np.full((1, 1, 3), 65535, np.uint16), np.zeros((1, 1, 3), np.uint8)
+    out = composite_over(white16, half, black8)
+    assert out.dtype == np.uint16 and np.abs(out.astype(int) - 48193).max() <= 2
+    assert np.abs(composite_over(np.full((1, 1, 3), 255, np.uint8), half, black8).astype(int) * 257 - 48193).max() <= 257

@@ -24,17 +24,30 @@ _TO_LINEAR = _srgb_to_linear(np.arange(256, dtype=np.float64) / 255.0).astype(np
 _TO_SRGB_4096 = np.clip(np.round(_linear_to_srgb(np.arange(4097, dtype=np.float64) / 4096.0) * 255.0), 0, 255).astype(np.uint8)
 
 
+_TO_LINEAR_16 = _srgb_to_linear(np.arange(65536, dtype=np.float64) / 65535.0).astype(np.float32)
+_TO_SRGB_16 = np.round(_linear_to_srgb(np.arange(65537, dtype=np.float64) / 65536.0) * 65535.0).astype(np.uint16)
+
+
 def composite_over(fg: np.ndarray, alpha: np.ndarray, bg: np.ndarray, *, linear: bool = True) -> np.ndarray:
-    """``fg`` (straight RGB uint8) over ``bg`` (RGB uint8, same size) with ``alpha`` (float32 0..1)."""
+    """``fg`` (straight RGB) over ``bg`` (RGB, same size) with ``alpha`` (float32 0..1).
+
+    uint8 in, uint8 out; when either is uint16 (0..65535, a high-bit-depth source) both are taken
+    at 16 bits and the result is uint16.
+    """
     a = alpha[..., None] if alpha.ndim == 2 else alpha
+    wide = fg.dtype == np.uint16 or bg.dtype == np.uint16
+    if wide:
+        fg, bg = (v if v.dtype == np.uint16 else v.astype(np.uint16) * np.uint16(257) for v in (fg, bg))
+    top = 65535 if wide else 255
     if not linear:
         out = fg.astype(np.float32) * a + bg.astype(np.float32) * (1.0 - a)
-        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
-    f = _TO_LINEAR[fg]
-    b = _TO_LINEAR[bg]
+        return np.clip(out + 0.5, 0, top).astype(fg.dtype)
+    to_linear, to_srgb, steps = (_TO_LINEAR_16, _TO_SRGB_16, 65536.0) if wide else (_TO_LINEAR, _TO_SRGB_4096, 4096.0)
+    f = to_linear[fg]
+    b = to_linear[bg]
     mixed = b + a * (f - b)
-    idx = np.clip(mixed * 4096.0 + 0.5, 0, 4096).astype(np.uint16)
-    return _TO_SRGB_4096[idx]
+    idx = np.clip(mixed * steps + 0.5, 0, steps).astype(np.intp if wide else np.uint16)
+    return to_srgb[idx]
 
 
 def premultiply(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:

@@ -17,10 +17,16 @@ import numpy as np
 
 from .color import ColorInfo, rgb_to_ycbcr_matrix
 
-__all__ = ["FramePool", "gray_frame", "rgb_frame", "yuv_frame", "yuv_frame_from_planes"]
+__all__ = ["FramePool", "bit_depth", "gray_frame", "rgb_frame", "yuv_frame", "yuv_frame_from_planes"]
 
 _DEPTH = {"yuv420p": 8, "yuva420p": 8, "yuv422p10le": 10, "yuva444p10le": 10, "yuv444p10le": 10}
 _SUB = {"yuv420p": (2, 2), "yuva420p": (2, 2), "yuv422p10le": (2, 1), "yuva444p10le": (1, 1), "yuv444p10le": (1, 1)}
+
+
+def bit_depth(pix_fmt: str) -> int:
+    """Bits per sample of a Y'CbCr encoder input format (8 for the others: ``rgb24``, ``gray``...)."""
+    return _DEPTH.get(pix_fmt, 8)
+
 
 _MATRIX_CACHE: dict[tuple[ColorInfo, int, int], np.ndarray] = {}
 
