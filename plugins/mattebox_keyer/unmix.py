@@ -89,7 +89,7 @@ def unmix_edges(
     """
     h, w = alpha.shape
     hs, ws = plate.shape[:2]
-    to_ycc = rgb_to_ycbcr_matrix(color)[:, :3].T.astype(np.float32)
+    to_ycc = rgb_to_ycbcr_matrix(color)[:, :3].astype(np.float32)  # R'G'B' change → Y'CbCr change
     encode = _ENCODERS[bool(linear)]
     out = rgb_half
     shifts: list[Shift] = []
@@ -121,7 +121,7 @@ def unmix_edges(
             colour = near + trust * (colour - near)
         unmixed = encode[np.rint(colour * 4095.0).astype(np.intp)]
         shift = np.zeros((3, (y1 - y0) * (x1 - x0)), np.float32)  # planar: one plane per Y', Cb, Cr
-        shift[:, ys * (x1 - x0) + xs] = to_ycc.T @ (unmixed.astype(np.float32) - here).T
+        shift[:, ys * (x1 - x0) + xs] = to_ycc @ (unmixed.astype(np.float32) - here).T
         shifts.append(((y0, y1, x0, x1), shift.reshape(3, y1 - y0, x1 - x0)))
         if out is rgb_half:
             out = rgb_half.copy()
