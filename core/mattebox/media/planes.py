@@ -147,17 +147,18 @@ def yuv_frame(rgb: np.ndarray, pix_fmt: str, color: ColorInfo, alpha: np.ndarray
     return frame
 
 
-def _requantised(codes: np.ndarray, depth: int, out_depth: int) -> np.ndarray:
-    """``depth``-bit codes as ``out_depth``-bit ones (up: exact, by a power of two; down: rounded)."""
-    if out_depth == depth:
-        return codes
-    if out_depth > depth:
-        return cv2.multiply(codes, 1 << (out_depth - depth), dtype=cv2.CV_16U)
-    scale = 1.0 / (1 << (depth - out_depth))
+def _requantised(codes: np.ndarray, depth: int, out_depth: int, dst: np.ndarray | None = None) -> np.ndarray:
+    """``depth``-bit codes (integers, or float after resampling) as ``out_depth``-bit ones, into ``dst``
+    when given (up: exact, by a power of two; down: rounded and saturated)."""
+    if out_depth == depth and codes.dtype != np.float32:
+        if dst is None:
+            return codes
+        dst[:] = codes
+        return dst
+    scale = 1 << (out_depth - depth) if out_depth > depth else 2.0 ** (out_depth - depth)  # (an integer is faster)
     if out_depth == 8:
-        return cv2.convertScaleAbs(codes, alpha=scale)
-    return cv2.multiply(codes, scale, dtype=cv2.CV_16U) if codes.dtype != np.float32 else (
-        np.rint(codes * scale).astype(np.uint16))
+        return cv2.convertScaleAbs(codes, dst=dst, alpha=scale)
+    return cv2.multiply(codes, scale, dst=dst, dtype=cv2.CV_16U)
 
 
 def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt: str, color: ColorInfo,
@@ -175,10 +176,7 @@ def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt
     planes = _views(frame, out_depth)
     for src, dst in zip((y, cb, cr), planes[:3]):
         if src.shape == dst.shape:
-            if out_depth > depth:  # straight into the frame's buffer (one pass)
-                cv2.multiply(src, 1 << (out_depth - depth), dst=dst, dtype=cv2.CV_16U)
-            else:
-                dst[:] = _requantised(src, depth, out_depth)
+            _requantised(src, depth, out_depth, dst)  # straight into the frame's buffer (one pass)
             continue
         up = dst.size > src.size
         interpolation = cv2.INTER_LINEAR if up else cv2.INTER_AREA
@@ -186,7 +184,7 @@ def yuv_frame_from_planes(y: np.ndarray, cb: np.ndarray, cr: np.ndarray, pix_fmt
         if out_depth >= depth:  # more bits first (exact), then resample (OpenCV's 16-bit resize is the faster)
             cv2.resize(_requantised(src, depth, out_depth), size, dst=dst, interpolation=interpolation)
         else:  # resample in float, then round once
-            dst[:] = _requantised(cv2.resize(src.astype(np.float32), size, interpolation=interpolation), depth, out_depth)
+            _requantised(cv2.resize(src.astype(np.float32), size, interpolation=interpolation), depth, out_depth, dst)
     if pix_fmt.startswith("yuva"):
         if alpha is None:
             raise ValueError(f"{pix_fmt} needs an alpha plane")
