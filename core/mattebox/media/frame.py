@@ -95,9 +95,12 @@ class Frame:
             depth = _PLANAR_YCBCR.get(frame.format.name)
             if depth is None:
                 return None
-            dtype = np.uint8 if depth == 8 else np.dtype("<u2")
-            y, cb, cr = (_plane(frame, i, p.width, p.height, dtype) for i, p in enumerate(frame.planes[:3]))
-            self._source = SourcePlanes(y, cb, cr, depth)
+            if frame.format.name in ("yuv420p", "yuvj420p"):  # the keying planes themselves (made once)
+                self._source = SourcePlanes(*self.ycbcr420(), 8)
+            else:
+                dtype = np.uint8 if depth == 8 else np.dtype("<u2")
+                y, cb, cr = (_plane(frame, i, p.width, p.height, dtype) for i, p in enumerate(frame.planes[:3]))
+                self._source = SourcePlanes(y, cb, cr, depth)
         return self._source
 
     def rgb(self) -> np.ndarray:
