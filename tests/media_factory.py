@@ -39,8 +39,9 @@ def read_index(rgb: np.ndarray) -> int:
 def make_clip(path: str, *, frames: int = 24, rate: Fraction | int = 25, width: int = 160, height: int = 96,
               codec: str = "libx264", pix_fmt: str = "yuv420p", container: str | None = None,
               vfr_durations: list[int] | None = None, audio: bool = False, sar: Fraction | None = None,
-              time_base: Fraction | None = None) -> str:
-    """Write a test clip; ``vfr_durations`` gives per-frame durations in ``time_base`` ticks (VFR)."""
+              time_base: Fraction | None = None, display: tuple[float, bool, bool] | None = None) -> str:
+    """Write a test clip; ``vfr_durations`` gives per-frame durations in ``time_base`` ticks (VFR);
+    ``display`` = (counter-clockwise degrees, hflip, vflip) writes a display matrix (a phone's rotation)."""
     rate = Fraction(rate)
     with av.open(path, "w", format=container) as out:
         stream = out.add_stream(codec, rate=rate)
@@ -50,6 +51,8 @@ def make_clip(path: str, *, frames: int = 24, rate: Fraction | int = 25, width: 
         stream.codec_context.time_base = tb
         if sar is not None:
             stream.codec_context.sample_aspect_ratio = sar
+        if display is not None:
+            stream.set_display_rotation(display[0], hflip=display[1], vflip=display[2])
         if codec == "libx264":
             stream.options = {"preset": "ultrafast", "crf": "10", "bf": "2"}
         astream = None

@@ -10,6 +10,7 @@ import numpy as np
 
 from .errors import MatteboxError
 from .matte.composite import blur_background
+from .media.orientation import Orientation
 
 __all__ = ["Background", "parse_color"]
 
@@ -48,11 +49,14 @@ class Background:
     """Produces the background frame for each source frame.
 
     :param spec: a colour, an image path, a video path, or ``blur``.
-    :param width: output width; ``height`` likewise.
+    :param width: output width; ``height`` likewise (the source's coded size).
+    :param orientation: how the source is turned for display: an image or video background is laid
+        out upright on screen, then turned into the source's coded layout (``None``: shown as coded).
     """
 
-    def __init__(self, spec: str, width: int, height: int) -> None:
+    def __init__(self, spec: str, width: int, height: int, orientation: Orientation | None = None) -> None:
         self.spec, self.width, self.height = spec, width, height
+        self._orientation = orientation if orientation is not None and orientation.rectilinear else None
         self._still: np.ndarray | None = None
         self._video = None
         self._frames = None
@@ -67,7 +71,7 @@ class Background:
             image = cv2.imread(spec, cv2.IMREAD_COLOR)
             if image is not None:
                 self.mode = "image"
-                self._still = _cover(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), width, height)
+                self._still = self._coded(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
             else:
                 from .media.probe import probe
 
@@ -96,10 +100,19 @@ class Background:
                 self._frames = iter(VideoReader(self._video))
             try:
                 f = next(self._frames)
-                return _cover(f.rgb(), self.width, self.height)
+                own = self._video.video.orientation  # a phone video as background: upright first
+                rgb = own.upright(f.rgb()) if own is not None and own.rectilinear else f.rgb()
+                return self._coded(rgb)
             except StopIteration:  # loop a shorter background video
                 self._frames = None
         raise MatteboxError("InvalidFile.Content", f"background video {self.spec} has no frames")
+
+    def _coded(self, upright_rgb: np.ndarray) -> np.ndarray:
+        """An upright picture scaled to cover the source as shown, in the source's coded layout."""
+        if self._orientation is None:
+            return _cover(upright_rgb, self.width, self.height)
+        shown_w, shown_h = self._orientation.display_size(self.width, self.height)
+        return np.ascontiguousarray(self._orientation.coded(_cover(upright_rgb, shown_w, shown_h)))
 
     def close(self) -> None:
         self._frames = None

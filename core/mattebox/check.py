@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from .errors import MatteboxError
+from .media.encoders import check_orientation_writable
 from .media.probe import MediaInfo, probe
 from .media.reader import parse_frame_range
 from .outputs import plan_output
@@ -69,14 +70,19 @@ def check_job(task: str | Task, source: str, outputs: Sequence[Mapping[str, Any]
     if chosen is not None:
         report.backend = chosen.name
         attempt(lambda: resolve_options(chosen, task_, options))
-    for o in outputs:
+    specs = [
         attempt(lambda o=o: plan_output(o["kind"], o["path"], premultiply=o.get("premultiply", False),
                                         background=o.get("background"), start_number=o.get("start_number"),
                                         overwrite=overwrite))
+        for o in outputs
+    ]
     info = attempt(lambda: probe(os.path.abspath(source)))
     if info is None:
         return report
     report.info = info
+    for spec in specs:
+        if spec is not None and not spec.is_sequence:
+            attempt(lambda spec=spec: check_orientation_writable(info, spec.path))
     rng = attempt(lambda: parse_frame_range(frames, info.video.frame_count))
     if rng is not None:
         report.frames = (rng.first, rng.last)

@@ -40,9 +40,13 @@ class OutputWriter:
         self.info = info
         fmt = spec.format
         self._color = info.video.color
-        self._background = Background(spec.background, info.video.width, info.video.height) if spec.kind == "composite" else None
+        self._background = (
+            Background(spec.background, info.video.width, info.video.height, orientation=info.video.orientation)
+            if spec.kind == "composite" else None
+        )
         if spec.is_sequence:
-            self._encoder = ImageSequenceEncoder(spec.path, start_number=spec.start_number, token=token)
+            self._encoder = ImageSequenceEncoder(spec.path, start_number=spec.start_number, token=token,
+                                                 orientation=info.video.orientation)
         else:
             tag_color: ColorInfo | None = self._color
             if fmt.pix_fmt.startswith("gray"):

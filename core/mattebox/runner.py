@@ -22,6 +22,7 @@ from .backend import Backend, Option
 from .errors import CancelledError, MatteboxError
 from .jobs import Job, JobStatus
 from .limits import check_limits
+from .media.encoders import check_orientation_writable
 from .media.probe import MediaInfo, probe
 from .media.reader import VideoReader, parse_frame_range
 from .outputs import plan_output
@@ -30,6 +31,7 @@ from .pipeline import run_pipeline
 from .plugins import BackendRegistry
 from .render import OutputWriter
 from .store import JobStore
+from . import upright
 from .tasks import Task
 
 __all__ = ["JobRunContext", "resolve_options", "run_job"]
@@ -218,10 +220,13 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
         ]
         if not specs:
             raise MatteboxError("MissingParameter", "the job has no output (-o PATH)")
+        for spec in specs:
+            if not spec.is_sequence:
+                check_orientation_writable(source, spec.path)
         reader = VideoReader(source, frames)
         context = JobRunContext(job, source, frames.first, frames.count, store, cancel, events,
                                 wants_foreground=any(spec.kind != "matte" for spec in specs))
-        processor = backend.create(job.task, options, context)
+        processor = upright.for_source(backend, backend.create(job.task, options, context), source)
         processor.prepare()
         if cancel.is_set():
             raise CancelledError()

@@ -128,4 +128,5 @@ class AliyunBackend:
                                   fit=bool(options.get("fit", False)), max_charge=float(options.get("max_charge", 0.0)))
         remote = RemoteJob(context, task, settings, rpc, endpoints.videoseg, make_uploader)
         counts = lambda: [c["frames"] for c in remote.state["chunks"]]  # noqa: E731
-        return AliyunProcessor(remote, counts, context.source.video.width, context.source.video.height)
+        video = context.source.video
+        return AliyunProcessor(remote, counts, video.width, video.height, video.orientation)

@@ -3,7 +3,9 @@
 ``prepare()`` runs the whole remote job (:class:`~mattebox_aliyun.remote.RemoteJob`): estimate,
 upload, submit, poll, download. ``process(frames)`` then decodes the downloaded mask videos chunk
 after chunk and hands out one alpha per source frame, scaled to the source's size when the
-service (or ``--fit``) worked at another size, so the outputs line up frame for frame.
+service (or ``--fit``) worked at another size, so the outputs line up frame for frame. A clip shown
+turned (a phone's portrait clip) whose masks come back laid out as shown (the service applied the
+display matrix) has them turned back into the coded layout first.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 from mattebox.backend import MatteResult
 from mattebox.errors import MatteboxError
 from mattebox.media.frame import Frame
+from mattebox.media.orientation import Orientation
 
 from .remote import RemoteJob
 
@@ -38,10 +41,13 @@ def _luma(av_frame) -> np.ndarray:
     return av_frame.to_ndarray(format="gray")
 
 
-def _alpha(av_frame, width: int, height: int) -> np.ndarray:
+def _alpha(av_frame, width: int, height: int, shown: Orientation | None = None) -> np.ndarray:
     import cv2
 
-    alpha = _luma(av_frame).astype(np.float32)
+    luma = _luma(av_frame)
+    if shown is not None:  # laid out as shown on screen: back to the coded layout
+        luma = shown.coded(luma)
+    alpha = luma.astype(np.float32)
     if int(getattr(av_frame, "color_range", 0) or 0) == 1:  # explicitly tagged MPEG (16-235) range
         alpha -= 16.0
         alpha *= 1.0 / 219.0
@@ -53,8 +59,21 @@ def _alpha(av_frame, width: int, height: int) -> np.ndarray:
     return alpha
 
 
-def iter_masks(masks: Sequence[tuple[str, int]], width: int, height: int) -> Iterator[np.ndarray]:
-    """Alphas (float32, ``height``×``width``) from mask videos, exactly ``frames`` from each ``(path, frames)``."""
+def _laid_out_as_shown(orientation: Orientation | None, mask_w: int, mask_h: int, width: int, height: int) -> bool:
+    """Whether a ``mask_w``×``mask_h`` mask of a ``width``×``height`` clip turned by a quarter turn has the
+    shape of the clip as shown rather than as coded (a rescaled mask keeps roughly its aspect)."""
+    if orientation is None or not orientation.transposed or width == height:
+        return False
+    aspect = mask_w / max(1, mask_h)
+    return abs(aspect - height / width) < abs(aspect - width / height)
+
+
+def iter_masks(masks: Sequence[tuple[str, int]], width: int, height: int,
+               orientation: Orientation | None = None) -> Iterator[np.ndarray]:
+    """Alphas (float32, ``height``×``width``) from mask videos, exactly ``frames`` from each ``(path, frames)``.
+
+    :param orientation: how the source is turned for display (``None``: as coded).
+    """
     import av
 
     for index, (path, frames) in enumerate(masks):
@@ -63,11 +82,15 @@ def iter_masks(masks: Sequence[tuple[str, int]], width: int, height: int) -> Ite
         with av.open(path) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
+            shown = None
             for av_frame in container.decode(stream):
                 if produced == frames:
                     produced += 1
                     break
-                last = _alpha(av_frame, width, height)
+                if produced == 0 and _laid_out_as_shown(orientation, av_frame.width, av_frame.height, width, height):
+                    log.info("chunk %d: the masks come laid out as the clip is shown; turned back", index + 1)
+                    shown = orientation
+                last = _alpha(av_frame, width, height, shown)
                 yield last
                 produced += 1
         if produced > frames:
@@ -87,15 +110,17 @@ class AliyunProcessor:
 
     batch_size = 8
 
-    def __init__(self, remote: RemoteJob, frame_counts: Callable[[], list[int]], width: int, height: int) -> None:
+    def __init__(self, remote: RemoteJob, frame_counts: Callable[[], list[int]], width: int, height: int,
+                 orientation: Orientation | None = None) -> None:
         self.remote = remote
         self.frame_counts = frame_counts
         self.width, self.height = width, height
+        self.orientation = orientation
         self._masks: Iterator[np.ndarray] | None = None
 
     def prepare(self) -> None:
         paths = self.remote.run()
-        self._masks = iter_masks(list(zip(paths, self.frame_counts())), self.width, self.height)
+        self._masks = iter_masks(list(zip(paths, self.frame_counts())), self.width, self.height, self.orientation)
 
     def process(self, frames: Sequence[Frame]) -> list[MatteResult]:
         assert self._masks is not None, "prepare() was not called"

@@ -67,6 +67,7 @@ class OnnxBackend:
     """Local neural person segmentation on ONNX Runtime (CPU, CUDA, TensorRT, CoreML, DirectML)."""
 
     name = "onnx"
+    upright = True  # its models expect people upright: phone clips coded sideways are turned first
     description = "local neural person mattes on ONNX Runtime (MediaPipe selfie, Robust Video Matting, MODNet, any ONNX model with a card)"
 
     def tasks(self) -> Mapping[Task, TaskSupport]:
@@ -92,7 +93,9 @@ class OnnxBackend:
         values = {opt.key: opt.default for opt in _OPTIONS}
         values.update({k.replace("-", "_"): v for k, v in options.items()})
         video = context.source.video
-        model, note = choose_model(task, video.width, video.height, str(values["model"]))
+        shown = video.orientation  # the frames arrive upright (``upright``): the model fits their shape
+        width, height = shown.display_size(video.width, video.height) if shown is not None else (video.width, video.height)
+        model, note = choose_model(task, width, height, str(values["model"]))
         settings = Settings(
             provider=str(values["provider"]), batch_size=int(values["batch_size"]), smoothing=values["smoothing"],
             refine_crop=bool(values["refine_crop"]), edge_radius=int(values["edge_radius"]),

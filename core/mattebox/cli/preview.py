@@ -64,6 +64,7 @@ def make_contact_sheet(task: str, source: str, output: str, *, count: int = 4, b
     from ..plugins import get_registry
     from ..runner import resolve_options
     from ..tasks import Task
+    from .. import upright
 
     t = Task.parse(task)
     info = probe(source)
@@ -71,7 +72,8 @@ def make_contact_sheet(task: str, source: str, output: str, *, count: int = 4, b
     n = info.video.frame_count
     picks = sorted({int(round(i)) for i in np.linspace(0, n - 1, num=max(1, min(count, n)))})
     ctx = _PreviewContext(info, 0, n)
-    processor = chosen.create(t, resolve_options(chosen, t, options), ctx)
+    processor = upright.for_source(chosen, chosen.create(t, resolve_options(chosen, t, options), ctx), info)
+    shown = info.video.orientation if info.video.orientation is not None and info.video.orientation.rectilinear else None
     rows = []
     try:
         processor.prepare()
@@ -91,8 +93,11 @@ def make_contact_sheet(task: str, source: str, output: str, *, count: int = 4, b
                 fg = rgb
             comp = composite_over(fg, alpha, _checker(*alpha.shape))
             matte = cv2.cvtColor(np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2RGB)
-            h = int(round(rgb.shape[0] * width / rgb.shape[1]))
-            cells = [cv2.resize(x, (width, h), interpolation=cv2.INTER_AREA) for x in (rgb, matte, comp)]
+            cells = [rgb, matte, comp]
+            if shown is not None:  # people look at the clip as it is shown
+                cells = [np.ascontiguousarray(shown.upright(x)) for x in cells]
+            h = int(round(cells[0].shape[0] * width / cells[0].shape[1]))
+            cells = [cv2.resize(x, (width, h), interpolation=cv2.INTER_AREA) for x in cells]
             row = np.hstack(cells)
             cv2.putText(row, f"frame {frame.index}", (8, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 0), 1, cv2.LINE_AA)
             rows.append(row)

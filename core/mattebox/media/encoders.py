@@ -2,8 +2,8 @@
 
 A failed or cancelled job never leaves anything that looks like a finished output. Video files keep
 the source's time base and each frame's own timestamp (relative to the first frame written), so VFR
-timing, 23.976/29.97 rates and frame counts survive; the sample aspect ratio and colour tags are
-copied too.
+timing, 23.976/29.97 rates and frame counts survive; the sample aspect ratio, colour tags and the
+display matrix (a phone clip's rotation) are copied too.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import uuid
 from fractions import Fraction
 
 import av
+import numpy as np
 
 from ..errors import MatteboxError
 from .color import ColorInfo
+from .orientation import Orientation
 from .probe import MediaInfo
 
-__all__ = ["ImageSequenceEncoder", "VideoFileEncoder", "output_error"]
+__all__ = ["ImageSequenceEncoder", "VideoFileEncoder", "check_orientation_writable", "output_error"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,28 @@ def output_error(exc: BaseException, path: str) -> MatteboxError:
     if err in (errno.EACCES, errno.EPERM, errno.EROFS):
         return MatteboxError("InvalidOutput.Path", f"cannot write {path}: permission denied")
     return MatteboxError("InvalidOutput.Path", f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}")
+
+
+# PyAV 18.1 added writing a stream's display matrix (Python 3.10 stops at PyAV 17)
+WRITES_DISPLAY_MATRIX = hasattr(av.video.stream.VideoStream, "set_display_matrix")
+
+
+def check_orientation_writable(info: MediaInfo, path: str) -> None:
+    """Raise when ``info``'s clip is shown turned (a display matrix) and this PyAV cannot write that
+    matrix into the video file ``path``: the output would be shown differently from its source.
+
+    Image sequences need no check: they have no display matrix and keep the coded layout.
+    """
+    orientation = info.video.orientation
+    if orientation is None or WRITES_DISPLAY_MATRIX:
+        return
+    raise MatteboxError(
+        "InvalidParameter",
+        f"{os.path.basename(info.path)} is {orientation.describe()}; writing that into "
+        f"{os.path.basename(path)} needs PyAV 18.1 or newer (this is PyAV {av.__version__})",
+        hint="upgrade PyAV (`pip install -U av`, Python 3.11 or newer), or write a PNG sequence "
+             "(its frames keep the clip's coded layout)",
+    )
 
 
 def _temp_name(path: str, token: str) -> str:
@@ -64,6 +88,7 @@ class VideoFileEncoder:
         # reader pts are either the container's (absolute) or frame indices (AVI: audio starts at 0)
         self._time_origin = 0.0
         v = info.video
+        check_orientation_writable(info, path)
         try:
             self._out = av.open(self.temp, "w", format=container)
         except (OSError, av.error.FFmpegError) as exc:
@@ -85,6 +110,8 @@ class VideoFileEncoder:
                 if pix_fmt.startswith("yuv"):
                     cc.color_primaries = v.color_primaries or color.av_colorspace
                     cc.color_trc = v.color_trc or color.av_colorspace
+            if v.display_matrix is not None:  # shown as the source is (its coded pixels are kept)
+                stream.set_display_matrix(list(v.display_matrix))
             stream.options = dict(options)
             self._stream = stream
         except Exception:
@@ -162,11 +189,15 @@ class ImageSequenceEncoder:
 
     :param pattern: the final ``%0Nd`` pattern.
     :param start_number: the number of the first file; ``None`` numbers files by source frame index.
+    :param orientation: how the source is turned for display: images have no display matrix, so they
+        are written as the clip is shown (as a video output, which carries the matrix, is shown).
     """
 
-    def __init__(self, pattern: str, *, start_number: int | None, token: str | None = None) -> None:
+    def __init__(self, pattern: str, *, start_number: int | None, token: str | None = None,
+                 orientation: Orientation | None = None) -> None:
         self.pattern = pattern
         self.start_number = start_number
+        self._orientation = orientation if orientation is not None and orientation.rectilinear else None
         folder, name = os.path.split(pattern)
         self.temp_dir = os.path.join(folder, f".{name.replace('%', '')}.{token or uuid.uuid4().hex[:8]}.partial")
         try:
@@ -184,6 +215,8 @@ class ImageSequenceEncoder:
         number = index if self.start_number is None else self.start_number + (index - self._first_index)
         final = self.pattern % number
         temp = os.path.join(self.temp_dir, os.path.basename(final))
+        if self._orientation is not None:
+            frame = _as_shown(frame, self._orientation)
         try:
             with open(temp, "wb") as fh:
                 fh.write(_encode_png(frame))
@@ -210,6 +243,13 @@ class ImageSequenceEncoder:
 
     def abort(self) -> None:
         shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+
+def _as_shown(frame: av.VideoFrame, orientation: Orientation) -> av.VideoFrame:
+    """A packed (gray or RGB[A]) frame turned as its source is shown on screen."""
+    shown = av.VideoFrame.from_ndarray(np.ascontiguousarray(orientation.upright(frame.to_ndarray())), format=frame.format.name)
+    shown.color_range = frame.color_range
+    return shown
 
 
 def _encode_png(frame: av.VideoFrame) -> bytes:

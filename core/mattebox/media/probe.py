@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from ..errors import MatteboxError
 from .color import ColorInfo
+from .orientation import Orientation, display_matrix_of
 
 __all__ = ["AudioInfo", "MediaInfo", "VideoInfo", "open_container", "probe"]
 
@@ -37,6 +38,12 @@ class VideoInfo:
     color_primaries: int = 0
     color_trc: int = 0
     pts_reliable: bool = True  # False: timestamps are synthesised from the frame index (AVI, raw streams)
+    display_matrix: tuple[int, ...] | None = None  # how the clip is shown (phones: a quarter turn), if not as coded
+
+    @property
+    def orientation(self) -> Orientation | None:
+        """How the clip is turned for display (``None``: shown as coded)."""
+        return Orientation.from_matrix(self.display_matrix)
 
     @property
     def duration(self) -> float:
@@ -70,6 +77,7 @@ class MediaInfo:
         return (
             f"{os.path.basename(self.path)}: {v.width}x{v.height} {v.codec} {v.pix_fmt}, {v.frame_count} frames @ {rate} fps"
             + (" (VFR)" if v.vfr else "")
+            + (f", {v.orientation.describe()}" if v.orientation else "")
             + (f", audio {self.audio.codec}" if self.audio else "")
         )
 
@@ -159,6 +167,7 @@ def probe(path: str) -> MediaInfo:
             audio = AudioInfo(a.codec_context.name, int(a.codec_context.sample_rate or 0), int(a.codec_context.channels or 0), a.index)
         pts: list[int] = []
         count = 0
+        matrix_probe = _DisplayMatrixProbe()
         try:
             for packet in container.demux(stream):
                 if packet.size == 0:  # the flush packet at the end, not a frame
@@ -166,8 +175,10 @@ def probe(path: str) -> MediaInfo:
                 count += 1
                 if packet.pts is not None:
                     pts.append(int(packet.pts))
+                matrix_probe.feed(packet)
         except av.error.FFmpegError:
             pass  # a truncated tail: the reader reports it precisely when decoding
+        matrix_probe.flush(stream)
         rate = _rate_of(stream)
         tb = Fraction(stream.time_base) if stream.time_base else Fraction(1, 90000)
         vfr = _is_vfr(pts, rate, tb)
@@ -193,6 +204,7 @@ def probe(path: str) -> MediaInfo:
             stream_index=stream.index,
             color_primaries=int(getattr(ctx, "color_primaries", 0) or 0),
             color_trc=int(getattr(ctx, "color_trc", 0) or 0),
+            display_matrix=matrix_probe.matrix if Orientation.from_matrix(matrix_probe.matrix) else None,
         )
         fmt = container.format.name
         if not _container_has_reliable_pts(fmt) or len(set(pts)) < count:  # missing or repeated stamps
@@ -200,6 +212,43 @@ def probe(path: str) -> MediaInfo:
     if count == 0:
         raise MatteboxError("InvalidFile.Content", f"{name} has a video stream with no frames")
     return MediaInfo(path=path, format_name=fmt, size_bytes=size, video=info, audio=audio)
+
+
+class _DisplayMatrixProbe:
+    """Decodes packets until the first frame comes out and keeps its display matrix.
+
+    FFmpeg copies the container's matrix onto every decoded frame; PyAV reads it only there.
+    """
+
+    _MAX_PACKETS = 32  # a decoder with reordering delay answers within a few packets
+
+    def __init__(self) -> None:
+        self.matrix: tuple[int, ...] | None = None
+        self._packets = 0
+        self._done = False
+
+    def feed(self, packet) -> None:
+        if self._done:
+            return
+        self._packets += 1
+        self._take(packet.decode)
+        self._done = self._done or self._packets >= self._MAX_PACKETS
+
+    def flush(self, stream) -> None:
+        """After the last packet: a short clip's first frame may still be in the decoder."""
+        if not self._done and self._packets:
+            self._take(lambda: stream.codec_context.decode(None))
+        self._done = True
+
+    def _take(self, decode) -> None:
+        try:
+            frames = decode()
+        except Exception:  # noqa: BLE001 - an undecodable start is the reader's to report, not probe's
+            return
+        for frame in frames:
+            self.matrix = display_matrix_of(frame)
+            self._done = True
+            return
 
 
 def _replace(info: VideoInfo, **changes) -> VideoInfo:
