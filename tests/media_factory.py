@@ -84,3 +84,26 @@ def make_clip(path: str, *, frames: int = 24, rate: Fraction | int = 25, width: 
             for p in astream.encode(None):
                 out.mux(p)
     return path
+
+
+def make_phone_clip(src: str, path: str, first: int, count: int) -> str:
+    """A phone held upright, from ``greenscreen_walker.mp4``: a 406×720 portrait crop around the walker,
+    coded sideways (720×406) with the display matrix that turns it back, as phones write portrait clips."""
+    with av.open(src) as inp, av.open(path, "w") as out:
+        v = inp.streams.video[0]
+        s = out.add_stream("libx264", rate=v.average_rate)
+        s.width, s.height, s.pix_fmt = 720, 406, "yuv420p"
+        s.options = {"crf": "16", "preset": "veryfast"}
+        s.set_display_rotation(-90)  # shown turned 90° clockwise
+        for i, f in enumerate(inp.decode(v)):
+            if i < first:
+                continue
+            if i >= first + count:
+                break
+            portrait = f.to_ndarray(format="rgb24")[:, 437:843]  # 406×720, the walker inside
+            coded = av.VideoFrame.from_ndarray(np.ascontiguousarray(np.rot90(portrait, 1)), format="rgb24")
+            for p in s.encode(coded.reformat(format="yuv420p")):
+                out.mux(p)
+        for p in s.encode(None):
+            out.mux(p)
+    return path

@@ -15,7 +15,7 @@ import pytest
 
 from blender_harness import make_blender_env, run_scenario, shared_clip_path
 from mattebox_blender.api.timeline import StripTiming, media_frame_at
-from media_factory import make_clip, read_index
+from media_factory import make_clip, make_phone_clip, read_index
 from pixels import alpha_of_mix, assert_background, assert_source_colours, load_rgb, regions
 
 KEYED_MOV, MATTE, WALKER, KEYER = "generated_keyed_mov", "generated_matte", "walker_keyed_png", "walker_default_keyer"
@@ -31,9 +31,11 @@ def run(tmp_path_factory, extension_zip):
     home = tmp / "mattebox-home"
     home.mkdir()
     clip = make_clip(str(tmp / "clip2997.mp4"), frames=60, rate=Fraction(30000, 1001), width=160, height=96)
+    phone = make_phone_clip(shared_clip_path("greenscreen_walker.mp4"), str(tmp / "phone.mp4"), 150, 12)
     (tmp / "renders").mkdir()
     params = {"zip": extension_zip, "out": str(tmp / "renders"), "clip2997": clip,
-              "walker": shared_clip_path("greenscreen_walker.mp4"), "blend": str(tmp / "project" / "edit.blend")}
+              "walker": shared_clip_path("greenscreen_walker.mp4"), "blend": str(tmp / "project" / "edit.blend"),
+              "phone": phone}
     (tmp / "project").mkdir()
     return run_scenario("sequencer", params, make_blender_env(tmp, home), tmp)
 
@@ -128,3 +130,21 @@ def test_the_default_green_screen_backend_keys_the_real_clip(run):
     magenta = (np.abs(layered - np.array([255.0, 0.0, 255.0])).max(axis=-1) < 40)
     assert magenta[screen].mean() > 0.95, f"only {magenta[screen].mean():.1%} of the screen was keyed out"
     assert magenta[~screen].mean() < 0.5  # the walker stays
+
+
+@pytest.mark.parametrize("fmt", ["mov", "png"])
+def test_a_phone_clip_shown_upright_gets_upright_layers(run, fmt):
+    """Blender 5.0 shows a phone's portrait clip upright (it applies the display matrix): the keyed
+    ProRes carries the same matrix, the PNGs are written upright, so both lie on the walker."""
+    case = run["phone_keyed_" + fmt]
+    assert case["report"]["ok"], case["report"]
+    layer = _strip(case, "source keyed")
+    assert layer["frame_duration"] == 12
+    (paths,) = case["renders"].values()
+    layered, source = load_rgb(paths["A"]), load_rgb(paths["B"])
+    assert layered.shape[:2] == (720, 406)
+    screen = (source[..., 1] > source[..., 0] + 40) & (source[..., 1] > source[..., 2] + 40)  # green in the source
+    assert 0.6 < screen.mean() < 0.95  # the upright walker over the screen
+    magenta = (np.abs(layered - np.array([255.0, 0.0, 255.0])).max(axis=-1) < 40)
+    assert magenta[screen].mean() > 0.95, f"only {magenta[screen].mean():.1%} of the screen was keyed out"
+    assert magenta[~screen].mean() < 0.1, f"{magenta[~screen].mean():.1%} of the walker is keyed out: the layer lies askew"

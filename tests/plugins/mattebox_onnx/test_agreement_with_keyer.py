@@ -7,6 +7,7 @@ import av
 import numpy as np
 
 from mattebox import api
+from media_factory import make_phone_clip
 
 
 def _mattes(path: str) -> list[np.ndarray]:
@@ -30,33 +31,10 @@ def test_body_matte_agrees_with_the_keyer(tmp_path, selfie_home, shared_clip):
     assert min(ious) >= 0.9, f"worst frame IoU {min(ious):.3f}"  # measured: mean 0.986, worst 0.977 over all 354 frames
 
 
-def _phone_clip(src: str, path: str, first: int, count: int) -> str:
-    """A phone held upright: a portrait crop around the walker, coded sideways (landscape) with the
-    display matrix that turns it back, as phones write their portrait clips."""
-    with av.open(src) as inp, av.open(path, "w") as out:
-        v = inp.streams.video[0]
-        s = out.add_stream("libx264", rate=v.average_rate)
-        s.width, s.height, s.pix_fmt = 720, 406, "yuv420p"
-        s.options = {"crf": "16", "preset": "veryfast"}
-        s.set_display_rotation(-90)  # shown turned 90° clockwise
-        for i, f in enumerate(inp.decode(v)):
-            if i < first:
-                continue
-            if i >= first + count:
-                break
-            portrait = f.to_ndarray(format="rgb24")[:, 437:843]  # 406×720, the walker inside
-            coded = av.VideoFrame.from_ndarray(np.ascontiguousarray(np.rot90(portrait, 1)), format="rgb24")
-            for p in s.encode(coded.reformat(format="yuv420p")):
-                out.mux(p)
-        for p in s.encode(None):
-            out.mux(p)
-    return path
-
-
 def test_a_phone_clip_coded_sideways_is_segmented_upright(tmp_path, selfie_home, shared_clip):
     """Without turning the frames, the selfie model sees the walker lying down: measured mean IoU
     0.941 and worst frame 0.545 against the keyer on these 40 frames; turned, 0.982 and 0.975."""
-    src = _phone_clip(shared_clip("greenscreen_walker.mp4"), str(tmp_path / "phone.mp4"), 100, 40)
+    src = make_phone_clip(shared_clip("greenscreen_walker.mp4"), str(tmp_path / "phone.mp4"), 100, 40)
     body, key = str(tmp_path / "body.mkv"), str(tmp_path / "key.mkv")
     api.run("body", src, body, backend="onnx")
     api.run("greenscreen", src, key, backend="keyer")
@@ -73,7 +51,7 @@ def test_a_portrait_phone_clip_gets_the_portrait_selfie_model(tmp_path, selfie_h
     from mattebox.tasks import Task
     from mattebox_onnx.backend import OnnxBackend
 
-    src = _phone_clip(shared_clip("greenscreen_walker.mp4"), str(tmp_path / "phone.mp4"), 100, 2)
+    src = make_phone_clip(shared_clip("greenscreen_walker.mp4"), str(tmp_path / "phone.mp4"), 100, 2)
 
     class Context:
         source = probe(src)

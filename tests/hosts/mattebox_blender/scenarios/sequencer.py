@@ -58,5 +58,10 @@ def run(params):
     out["walker_default_keyer"] = _case(
         "walker_default_keyer", params, params["walker"], (1280, 720), (30, 1), 1, (150, 184),
         dict(task="greenscreen", output="keyed", keyed_format="mov"), lambda s: [s.frame_final_start + 10])
+    # a phone's portrait clip (coded sideways, shown upright by Blender): the layers must be shown upright too
+    for fmt in ("mov", "png"):
+        out["phone_keyed_" + fmt] = _case(
+            "phone_keyed_" + fmt, params, params["phone"], (406, 720), (30, 1), 1, (0, 0),
+            dict(task="greenscreen", output="keyed", keyed_format=fmt), lambda s: [s.frame_final_start + 5])
     bpy.ops.wm.save_mainfile()
     return out
