@@ -23,6 +23,8 @@ from .outputs import OutputSpec
 
 __all__ = ["OutputWriter"]
 
+_MATTE_IN_LUMA = ColorInfo("bt709", full_range=False)
+
 
 class OutputWriter:
     """Writes one output of a job.
@@ -40,6 +42,7 @@ class OutputWriter:
         self.info = info
         fmt = spec.format
         self._color = info.video.color
+        self._matte_color = self._color  # the tags of a matte in a Y'CbCr format
         self._background = (
             Background(spec.background, info.video.width, info.video.height, orientation=info.video.orientation)
             if spec.kind == "composite" else None
@@ -51,9 +54,11 @@ class OutputWriter:
             tag_color: ColorInfo | None = self._color
             if fmt.pix_fmt.startswith("gray"):
                 tag_color = ColorInfo(self._color.matrix, full_range=True)
+            elif spec.kind == "matte":  # a matte in luma is data: plain BT.709, whatever the source (HLG, PQ...)
+                tag_color = self._matte_color = _MATTE_IN_LUMA
             self._encoder = VideoFileEncoder(
                 spec.path, container=fmt.container, codec=fmt.codec, pix_fmt=fmt.pix_fmt, options=dict(fmt.options),
-                info=info, time_base=time_base, color=tag_color, token=token,
+                info=info, time_base=time_base, color=tag_color, token=token, picture=spec.kind != "matte",
             )
             if fmt.audio and info.audio is not None:
                 self._encoder.carry_audio(info, duration if duration is not None else info.video.duration)
@@ -68,7 +73,7 @@ class OutputWriter:
         planes = self._planes(frame, result) if kind != "matte" else None  # (y, cb, cr, depth)
         boxes = result.alpha_boxes
         if kind == "matte":
-            out = gray_frame(alpha, fmt.pix_fmt, self._color, pool=self._pool, boxes=boxes)
+            out = gray_frame(alpha, fmt.pix_fmt, self._matte_color, pool=self._pool, boxes=boxes)
         elif kind == "keyed" and planes is not None and fmt.codec != "png" and not self.spec.premultiply:
             # the backend's Y'CbCr foreground or the source's own planes: no R'G'B' round trip
             *ycbcr, depth = planes

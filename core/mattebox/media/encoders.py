@@ -38,6 +38,10 @@ def output_error(exc: BaseException, path: str) -> MatteboxError:
     return MatteboxError("InvalidOutput.Path", f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}")
 
 
+# transfer characteristic of a matrix's standard, for untagged sources (AVColorSpace → AVColorTransferCharacteristic):
+# BT.709 → BT.709, BT.601 (625 and 525 lines) → SMPTE 170M, BT.2020 → BT.2020 10-bit
+_TRC_OF_MATRIX = {1: 1, 5: 6, 6: 6, 9: 14}
+
 # PyAV 18.1 added writing a stream's display matrix (Python 3.10 stops at PyAV 17)
 WRITES_DISPLAY_MATRIX = hasattr(av.video.stream.VideoStream, "set_display_matrix")
 
@@ -75,14 +79,18 @@ class VideoFileEncoder:
     :param info: the source (size, rate, time base, aspect, colour are copied from it).
     :param time_base: the time base of the frames' ``pts``.
     :param color: colour tags to write (video range/matrix of the source, or full range for gray).
+    :param picture: the frames are a picture (keyed, composite): a Y'CbCr output keeps the source's
+        primaries and transfer; ``False`` (a matte in luma) tags those of ``color``'s matrix.
     """
 
     def __init__(self, path: str, *, container: str, codec: str, pix_fmt: str, options: dict[str, str],
-                 info: MediaInfo, time_base: Fraction, color: ColorInfo | None, token: str | None = None) -> None:
+                 info: MediaInfo, time_base: Fraction, color: ColorInfo | None, token: str | None = None,
+                 picture: bool = True) -> None:
         self.path = path
         self.temp = _temp_name(path, token or uuid.uuid4().hex[:8])
         self._time_base = time_base
         self._first_pts: int | None = None
+        self._frame_tags: tuple[int, int] | None = None  # (primaries, transfer) stamped on every frame
         self._audio = None
         self._audio_duration = 0.0
         # reader pts are either the container's (absolute) or frame indices (AVI: audio starts at 0)
@@ -108,8 +116,12 @@ class VideoFileEncoder:
                 cc.colorspace = color.av_colorspace
                 cc.color_range = color.av_color_range
                 if pix_fmt.startswith("yuv"):
-                    cc.color_primaries = v.color_primaries or color.av_colorspace
-                    cc.color_trc = v.color_trc or color.av_colorspace
+                    # the source's own tags (an HLG or PQ phone clip stays HDR); untagged, or a matte (data,
+                    # not picture): those of the tagged matrix
+                    cc.color_primaries = (v.color_primaries if picture else 0) or color.av_colorspace  # (numbers coincide)
+                    cc.color_trc = (v.color_trc if picture else 0) or _TRC_OF_MATRIX.get(color.av_colorspace, 2)
+                    # ProRes (and any encoder that reads them per frame) takes these from each frame
+                    self._frame_tags = (cc.color_primaries, cc.color_trc)
             if v.display_matrix is not None:  # shown as the source is (its coded pixels are kept)
                 stream.set_display_matrix(list(v.display_matrix))
             stream.options = dict(options)
@@ -145,6 +157,8 @@ class VideoFileEncoder:
                 self._audio.set_window(start, start + self._audio_duration)
         frame.pts = pts - self._first_pts
         frame.time_base = self._time_base
+        if self._frame_tags is not None:
+            frame.color_primaries, frame.color_trc = self._frame_tags
         try:
             if self._audio is not None:
                 self._audio.mux_until(float(frame.pts * self._time_base))
