@@ -47,7 +47,8 @@ def create_job(task: str | Task, source: str | os.PathLike[str], outputs: Sequen
 def run(task: str | Task, source: str | os.PathLike[str], output: str | os.PathLike[str] | None = None, *,
         kind: str = "matte", backend: str | None = None, frames: tuple[int, int | None] | None = None,
         options: Mapping[str, Any] | None = None, background: str | None = None, premultiply: bool = False,
-        start_number: int | None = None, outputs: Sequence[Mapping[str, Any]] | None = None, overwrite: bool = False,
+        start_number: int | None = None, image_layout: str = "shown", outputs: Sequence[Mapping[str, Any]] | None = None,
+        overwrite: bool = False,
         job_id: str | None = None, store: JobStore | None = None, registry: BackendRegistry | None = None,
         observers: Iterable[object] = (), cancel: threading.Event | None = None) -> Job:
     """Run ``task`` on ``source`` and write ``output``; returns the finished job or raises :class:`MatteboxError`.
@@ -55,6 +56,7 @@ def run(task: str | Task, source: str | os.PathLike[str], output: str | os.PathL
     :param kind: ``matte``, ``keyed`` or ``composite``.
     :param frames: inclusive 0-based source range ``(first, last)``; ``last=None`` means to the end.
     :param options: backend options by name (``{"despill": "average"}``).
+    :param image_layout: image sequences of a clip shown turned (phone clips): ``shown`` or ``coded``.
     :param outputs: several outputs at once, as ``[{"kind", "path", ...}]`` (instead of ``output``/``kind``).
     :param observers: pluggy plugins receiving the job events (progress displays).
     """
@@ -62,7 +64,7 @@ def run(task: str | Task, source: str | os.PathLike[str], output: str | os.PathL
         if output is None:
             raise MatteboxError("MissingParameter", "no output path given")
         outputs = [{"kind": kind, "path": os.fspath(output), "premultiply": premultiply, "background": background,
-                    "start_number": start_number}]
+                    "start_number": start_number, "image_layout": image_layout}]
     store = store or JobStore()
     reg = _registry(registry, observers)
     job = create_job(task, source, outputs, backend=backend, frames=frames, options=options, overwrite=overwrite,

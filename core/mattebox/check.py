@@ -73,7 +73,7 @@ def check_job(task: str | Task, source: str, outputs: Sequence[Mapping[str, Any]
     specs = [
         attempt(lambda o=o: plan_output(o["kind"], o["path"], premultiply=o.get("premultiply", False),
                                         background=o.get("background"), start_number=o.get("start_number"),
-                                        overwrite=overwrite))
+                                        overwrite=overwrite, image_layout=o.get("image_layout")))
         for o in outputs
     ]
     info = attempt(lambda: probe(os.path.abspath(source)))

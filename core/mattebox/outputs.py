@@ -79,6 +79,9 @@ class OutputSpec:
     :param premultiply: keyed outputs: store premultiplied colour instead of straight.
     :param background: composites: a colour, an image or video path, or ``blur``.
     :param start_number: sequences: the number of the first file (default: the source frame index).
+    :param image_layout: sequences of a clip shown turned (a phone's display matrix): ``shown`` writes
+        the images as the clip is shown (default), ``coded`` as its frames are coded (for an
+        application that ignores the matrix). Video outputs always carry the matrix.
     """
 
     kind: str
@@ -87,6 +90,7 @@ class OutputSpec:
     premultiply: bool = False
     background: str | None = None
     start_number: int | None = None
+    image_layout: str = "shown"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -101,11 +105,16 @@ class OutputSpec:
             data["background"] = self.background
         if self.start_number is not None:
             data["start_number"] = self.start_number
+        if self.image_layout != "shown":
+            data["image_layout"] = self.image_layout
         return data
 
 
+IMAGE_LAYOUTS = ("shown", "coded")
+
+
 def plan_output(kind: str, path: str, *, premultiply: bool = False, background: str | None = None,
-                start_number: int | None = None, overwrite: bool = False) -> OutputSpec:
+                start_number: int | None = None, overwrite: bool = False, image_layout: str | None = None) -> OutputSpec:
     """Check and describe one output before any work is done.
 
     Raises ``InvalidParameter`` for an unknown kind or extension and ``InvalidOutput.Path`` for a
@@ -113,6 +122,9 @@ def plan_output(kind: str, path: str, *, premultiply: bool = False, background: 
     """
     if kind not in KINDS:
         raise MatteboxError("InvalidParameter", f"unknown output {kind!r}; choose one of: {', '.join(KINDS)}")
+    image_layout = image_layout or "shown"
+    if image_layout not in IMAGE_LAYOUTS:
+        raise MatteboxError("InvalidParameter", f"unknown image layout {image_layout!r}; choose one of: {', '.join(IMAGE_LAYOUTS)}")
     path = os.path.abspath(os.path.expanduser(os.fspath(path)))
     seq = is_sequence_pattern(path)
     if seq:
@@ -143,4 +155,5 @@ def plan_output(kind: str, path: str, *, premultiply: bool = False, background: 
             existing = path if os.path.exists(path) else None
         if existing:
             raise MatteboxError("InvalidOutput.Path", f"{existing} already exists", hint="pass --overwrite to replace it, or pick another name")
-    return OutputSpec(kind, path, fmt, premultiply=premultiply, background=background, start_number=start_number)
+    return OutputSpec(kind, path, fmt, premultiply=premultiply, background=background, start_number=start_number,
+                      image_layout=image_layout)

@@ -49,7 +49,7 @@ class OutputWriter:
         )
         if spec.is_sequence:
             self._encoder = ImageSequenceEncoder(spec.path, start_number=spec.start_number, token=token,
-                                                 orientation=info.video.orientation)
+                                                 orientation=info.video.orientation if spec.image_layout == "shown" else None)
         else:
             tag_color: ColorInfo | None = self._color
             if fmt.pix_fmt.startswith("gray"):

@@ -215,7 +215,8 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
         options = resolve_options(backend, job.task, job.options.get("backend_options"))
         specs = [
             plan_output(o["kind"], o["path"], premultiply=o.get("premultiply", False), background=o.get("background"),
-                        start_number=o.get("start_number"), overwrite=bool(job.options.get("overwrite")))
+                        start_number=o.get("start_number"), overwrite=bool(job.options.get("overwrite")),
+                        image_layout=o.get("image_layout"))
             for o in job.outputs
         ]
         if not specs:

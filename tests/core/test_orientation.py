@@ -272,3 +272,19 @@ def test_the_preview_sheet_shows_the_clip_upright(tmp_path, index_registry):
     sheet = cv2.imread(make_contact_sheet("body", src, str(tmp_path / "s.png"), count=2, width=90,
                                           registry=index_registry))
     assert sheet.shape == (2 * 160, 3 * 90, 3)  # rows of portrait cells: 90 wide, 160 high
+
+
+def test_an_image_sequence_can_be_asked_for_in_the_coded_layout(tmp_path, mattebox_home):
+    """For an application that reads phone clips as coded (the Nuke node asks for this)."""
+    from cli_helpers import run_cli
+
+    src = make_clip(str(tmp_path / "phone.mp4"), frames=3, width=96, height=64, display=(-90, False, False))
+    done = run_cli(mattebox_home, "run", "greenscreen", src, "-o", str(tmp_path / "m_%04d.png"),
+                   "--image-layout", "coded", "--progress", "none")
+    assert done.returncode == 0, done.stderr
+    assert cv2.imread(str(tmp_path / "m_0000.png"), cv2.IMREAD_UNCHANGED).shape == (64, 96)
+    bad = run_cli(mattebox_home, "run", "greenscreen", src, "-o", str(tmp_path / "n_%04d.png"), "--image-layout", "sideways")
+    assert bad.returncode != 0 and "sideways" in bad.stderr and "Traceback" not in bad.stderr
+    with pytest.raises(MatteboxError) as err:
+        api.run("greenscreen", src, str(tmp_path / "o_%04d.png"), image_layout="sideways")
+    assert err.value.code == "InvalidParameter" and not list(tmp_path.glob("o_*"))

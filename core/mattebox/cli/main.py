@@ -22,7 +22,7 @@ log = logging.getLogger("mattebox")
 
 
 def _add_run(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    from ..outputs import describe_formats
+    from ..outputs import IMAGE_LAYOUTS, describe_formats
 
     p = sub.add_parser(
         "run", help="run a task on a clip",
@@ -39,6 +39,8 @@ def _add_run(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--background", default=None, help="composite over: #rrggbb, r,g,b, a colour name, an image, a video, or blur")
     p.add_argument("--premultiply", action="store_true", help="keyed output: premultiplied colour (default: straight)")
     p.add_argument("--start-number", type=int, default=None, help="image sequences: number of the first file (default: the source frame index)")
+    p.add_argument("--image-layout", default="shown", choices=IMAGE_LAYOUTS,
+                   help="image sequences of a clip shown turned (phone clips): as shown (default) or as coded")
     p.add_argument("--overwrite", "-y", action="store_true", help="replace existing outputs")
     p.add_argument("--progress", default=None, choices=("bar", "json", "none"), help="progress display (default: bar on a terminal, else none)")
     p.add_argument("--job-id", default=None, help="use this job id (hosts choose it up front to record and cancel the job)")
@@ -164,7 +166,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         first, _, last = text.partition("-")
         frames = (int(first), int(last) if last.strip() else None) if "-" in text else (int(text), int(text))
     outputs = [{"kind": args.kind, "path": args.output_path, "premultiply": args.premultiply,
-                "background": args.background, "start_number": args.start_number}]
+                "background": args.background, "start_number": args.start_number, "image_layout": args.image_layout}]
     store = JobStore()
     job = create_job(args.task, args.input, outputs, backend=args.backend, frames=frames,
                      options=collect_backend_options(args), overwrite=args.overwrite, store=store,

@@ -32,6 +32,8 @@ class JobRequest(object):
     :param options: backend options by name (``{"despill": "average"}``), passed as ``--name value``.
     :param premultiply: keyed outputs: premultiplied colour.
     :param start_number: image sequences: number of the first file (default: the source frame index).
+    :param image_layout: image sequences of a clip shown turned (phone clips): ``"coded"`` for a host
+        that reads such clips as coded; ``None`` for the runtime's default (as shown).
     :param overwrite: replace existing outputs.
     :param job_id: the job id (default: a new one).
     :param label: how messages name the clip (``strip 'walker'``).
@@ -39,10 +41,10 @@ class JobRequest(object):
     """
 
     FIELDS = ("task", "source", "output", "kind", "backend", "frames", "options", "premultiply", "start_number",
-              "overwrite", "job_id", "label", "log_dir")
+              "image_layout", "overwrite", "job_id", "label", "log_dir")
 
     def __init__(self, task, source, output, kind="keyed", backend=None, frames=None, options=None, premultiply=False,
-                 start_number=None, overwrite=False, job_id=None, label=None, log_dir=None):
+                 start_number=None, overwrite=False, job_id=None, label=None, log_dir=None, image_layout=None):
         self.task = task
         self.source = os.path.abspath(source) if source else ""
         self.output = os.path.abspath(output) if output else ""
@@ -52,6 +54,7 @@ class JobRequest(object):
         self.options = dict(options or {})
         self.premultiply = bool(premultiply)
         self.start_number = start_number
+        self.image_layout = image_layout
         self.overwrite = bool(overwrite)
         self.job_id = job_id or new_job_id()
         self.label = label or os.path.basename(self.source) or "clip"
@@ -79,6 +82,8 @@ class JobRequest(object):
             args.append("--premultiply")
         if self.start_number is not None:
             args += ["--start-number", str(int(self.start_number))]
+        if self.image_layout:
+            args += ["--image-layout", self.image_layout]
         if self.overwrite:
             args.append("--overwrite")
         return args + self._option_args()

@@ -74,6 +74,28 @@ def test_run_on_a_plain_read_uses_the_file_and_wires_a_keyed_layer(nuke_gui, pla
     assert task._progress[-1] == 100 and any("frame" in m for m in task._messages)
 
 
+def test_a_phone_plate_gets_its_matte_in_the_reads_layout(nuke_gui, client, tmp_path):
+    """A phone clip shown turned: the Read gives its coded frames, and the node's PNG matte is laid out
+    the same way (the runtime writes image sequences as shown unless asked for the coded layout)."""
+    from media_factory import make_clip
+
+    nuke = nuke_gui
+    phone = make_clip(str(tmp_path / "phone.mp4"), frames=40, width=96, height=64, display=(-90, False, False))
+    read = _plate_read(nuke, phone)
+    group = _node_from_menu(nuke)
+    group["backend"].setValue("index")
+    group["use_input_range"].setValue(False)
+    group["first"].setValue(3)
+    group["last"].setValue(6)
+    _run(group, client)
+    assert group["status"].value().startswith("done"), group["status"].value()
+    for frame in (3, 6):
+        out = nuke._render(group, frame)
+        assert out.shape[:2] == nuke._render(read, frame).shape[:2] == (64, 96)
+        assert np.allclose(_alpha_band(out), level(frame - 1), atol=1e-4), frame
+        assert np.all(out[:, : out.shape[1] // 8 - 1, 3] == 0)  # the backend's band, where it put it
+
+
 def test_run_on_a_processed_input_prerenders_it_first(nuke_gui, plate, client):
     nuke = nuke_gui
     _plate_read(nuke, plate)

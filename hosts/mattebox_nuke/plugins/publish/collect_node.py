@@ -23,7 +23,9 @@ class CollectNode(pyblish.api.ContextPlugin):
         request = JobRequest(settings["task"], snap["source"] or snap["matte"], snap["matte"], kind="matte",
                              backend=settings.get("backend") or None, frames=snap["frames"], options=settings["options"],
                              start_number=snap["start_number"], overwrite=True, job_id=settings["job_id"],
-                             label=snap["label"])
+                             label=snap["label"], image_layout="coded")
+        # the matte is copied into the plate's pixels as the Read gives them: a phone clip's coded
+        # frames (a Read is taken not to apply the container's display matrix; not verified in Nuke)
         host = {"node": name, "first": snap["first"], "last": snap["last"], "mode": settings["output"],
                 "prerendered": snap["prerendered"]}
         data = clip_data(snap["label"], request, source_frames=snap["source_frames"], problems=snap["problems"], host=host)
