@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from ..errors import MatteboxError
 from .color import ColorInfo
+from . import isobmff
 from .orientation import Orientation, display_matrix_of
 
 __all__ = ["AudioInfo", "MediaInfo", "VideoInfo", "open_container", "probe"]
@@ -167,7 +168,7 @@ def probe(path: str) -> MediaInfo:
             audio = AudioInfo(a.codec_context.name, int(a.codec_context.sample_rate or 0), int(a.codec_context.channels or 0), a.index)
         pts: list[int] = []
         count = 0
-        matrix_probe = _DisplayMatrixProbe()
+        matrix_probe = _DisplayMatrixProbe(stream, path, container.format.name)
         try:
             for packet in container.demux(stream):
                 if packet.size == 0:  # the flush packet at the end, not a frame
@@ -215,17 +216,31 @@ def probe(path: str) -> MediaInfo:
 
 
 class _DisplayMatrixProbe:
-    """Decodes packets until the first frame comes out and keeps its display matrix.
-
-    FFmpeg copies the container's matrix onto every decoded frame; PyAV reads it only there.
+    """Finds the display matrix: from the header boxes of MP4/MOV (what phones write), else from the
+    first decoded frame (Matroska/WebM; FFmpeg copies the container's matrix onto every frame, and
+    PyAV reads it only there). Containers that carry none are not decoded.
     """
 
     _MAX_PACKETS = 32  # a decoder with reordering delay answers within a few packets
 
-    def __init__(self) -> None:
+    def __init__(self, stream, path: str, format_name: str) -> None:
         self.matrix: tuple[int, ...] | None = None
         self._packets = 0
-        self._done = False
+        self._done = True
+        names = set(format_name.split(","))
+        if names & {"mov", "mp4"}:
+            found = isobmff.display_matrix(path)
+            if found is not isobmff.NOT_ISOBMFF:
+                self.matrix = found  # type: ignore[assignment]
+                return
+            self._done = False
+        elif names & {"matroska", "webm"}:
+            self._done = False
+        if not self._done:
+            try:  # one frame wanted: no frame threads to start and fill
+                stream.codec_context.thread_count = 1
+            except (AttributeError, ValueError, TypeError):
+                pass
 
     def feed(self, packet) -> None:
         if self._done:
