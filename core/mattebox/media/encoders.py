@@ -50,7 +50,8 @@ def check_orientation_writable(info: MediaInfo, path: str) -> None:
     """Raise when ``info``'s clip is shown turned (a display matrix) and this PyAV cannot write that
     matrix into the video file ``path``: the output would be shown differently from its source.
 
-    Image sequences need no check: they have no display matrix and keep the coded layout.
+    Image sequences need no check: they carry no matrix (they are written as the clip is shown, or
+    as coded on request).
     """
     orientation = info.video.orientation
     if orientation is None or WRITES_DISPLAY_MATRIX:
@@ -60,7 +61,7 @@ def check_orientation_writable(info: MediaInfo, path: str) -> None:
         f"{os.path.basename(info.path)} is {orientation.describe()}; writing that into "
         f"{os.path.basename(path)} needs PyAV 18.1 or newer (this is PyAV {av.__version__})",
         hint="upgrade PyAV (`pip install -U av`, Python 3.11 or newer), or write a PNG sequence "
-             "(its frames keep the clip's coded layout)",
+             "(written as the clip is shown)",
     )
 
 
