@@ -34,10 +34,11 @@ class OutputWriter:
     :param time_base: the time base of the frames' ``pts`` (the reader's).
     :param duration: seconds of source audio to carry into composites (from the first frame written).
     :param token: a unique token for temporary names (the job id).
+    :param first_frame: the source frame the output starts at (its timecode is the source's moved on by it).
     """
 
     def __init__(self, spec: OutputSpec, info: MediaInfo, time_base: Fraction, *, duration: float | None = None,
-                 token: str | None = None) -> None:
+                 token: str | None = None, first_frame: int = 0) -> None:
         self.spec = spec
         self.info = info
         fmt = spec.format
@@ -59,6 +60,7 @@ class OutputWriter:
             self._encoder = VideoFileEncoder(
                 spec.path, container=fmt.container, codec=fmt.codec, pix_fmt=fmt.pix_fmt, options=dict(fmt.options),
                 info=info, time_base=time_base, color=tag_color, token=token, picture=spec.kind != "matte",
+                timecode=info.video.timecode.shifted(first_frame) if info.video.timecode is not None else None,
             )
             if fmt.audio and info.audio is not None:
                 self._encoder.carry_audio(info, duration if duration is not None else info.video.duration)

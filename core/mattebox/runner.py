@@ -233,7 +233,8 @@ def run_job(job_id: str, *, store: JobStore, registry: BackendRegistry, cancel: 
             raise CancelledError()
         duration = frames.count / float(source.video.frame_rate)
         for spec in specs:
-            writers.append(OutputWriter(spec, source, reader.time_base, duration=duration, token=job.id))
+            writers.append(OutputWriter(spec, source, reader.time_base, duration=duration, token=job.id,
+                                        first_frame=frames.first))
         events.start_frames()
         stats = run_pipeline(reader, processor, writers, cancel=cancel, on_frame=events.frames)
         if stats.frames != frames.count:

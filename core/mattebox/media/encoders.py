@@ -22,6 +22,7 @@ from ..errors import MatteboxError
 from .color import ColorInfo
 from .orientation import Orientation
 from .probe import MediaInfo
+from .timecode import Timecode
 
 __all__ = ["ImageSequenceEncoder", "VideoFileEncoder", "check_orientation_writable", "output_error"]
 
@@ -82,11 +83,12 @@ class VideoFileEncoder:
     :param color: colour tags to write (video range/matrix of the source, or full range for gray).
     :param picture: the frames are a picture (keyed, composite): a Y'CbCr output keeps the source's
         primaries and transfer; ``False`` (a matte in luma) tags those of ``color``'s matrix.
+    :param timecode: the start timecode to write (the source's at the first frame written), if any.
     """
 
     def __init__(self, path: str, *, container: str, codec: str, pix_fmt: str, options: dict[str, str],
                  info: MediaInfo, time_base: Fraction, color: ColorInfo | None, token: str | None = None,
-                 picture: bool = True) -> None:
+                 picture: bool = True, timecode: Timecode | None = None) -> None:
         self.path = path
         self.temp = _temp_name(path, token or uuid.uuid4().hex[:8])
         self._time_base = time_base
@@ -125,6 +127,8 @@ class VideoFileEncoder:
                     self._frame_tags = (cc.color_primaries, cc.color_trc)
             if v.display_matrix is not None:  # shown as the source is (its coded pixels are kept)
                 stream.set_display_matrix(list(v.display_matrix))
+            if timecode is not None:  # a QuickTime/MP4 timecode track, a Matroska tag
+                stream.metadata["timecode"] = str(timecode)
             stream.options = dict(options)
             self._stream = stream
         except Exception:

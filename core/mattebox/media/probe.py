@@ -16,6 +16,7 @@ from ..errors import MatteboxError
 from .color import ColorInfo
 from . import isobmff
 from .orientation import Orientation, display_matrix_of
+from .timecode import Timecode, timecode_of
 
 __all__ = ["AudioInfo", "MediaInfo", "VideoInfo", "open_container", "probe"]
 
@@ -40,6 +41,7 @@ class VideoInfo:
     color_trc: int = 0
     pts_reliable: bool = True  # False: timestamps are synthesised from the frame index (AVI, raw streams)
     display_matrix: tuple[int, ...] | None = None  # how the clip is shown (phones: a quarter turn), if not as coded
+    timecode: Timecode | None = None  # SMPTE timecode of the first frame (camera files), if it has one
 
     @property
     def orientation(self) -> Orientation | None:
@@ -79,6 +81,7 @@ class MediaInfo:
             f"{os.path.basename(self.path)}: {v.width}x{v.height} {v.codec} {v.pix_fmt}, {v.frame_count} frames @ {rate} fps"
             + (" (VFR)" if v.vfr else "")
             + (f", {v.orientation.describe()}" if v.orientation else "")
+            + (f", timecode {v.timecode}" if v.timecode else "")
             + (f", audio {self.audio.codec}" if self.audio else "")
         )
 
@@ -206,6 +209,8 @@ def probe(path: str) -> MediaInfo:
             color_primaries=int(getattr(ctx, "color_primaries", 0) or 0),
             color_trc=int(getattr(ctx, "color_trc", 0) or 0),
             display_matrix=matrix_probe.matrix if Orientation.from_matrix(matrix_probe.matrix) else None,
+            timecode=timecode_of(dict(stream.metadata), [dict(s.metadata) for s in container.streams if s.type == "data"]
+                                 + [dict(container.metadata)], rate),
         )
         fmt = container.format.name
         if not _container_has_reliable_pts(fmt) or len(set(pts)) < count:  # missing or repeated stamps
