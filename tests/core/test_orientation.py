@@ -114,12 +114,12 @@ def test_an_image_sequence_is_written_as_the_clip_is_shown(tmp_path, index_regis
 
 
 def test_without_matrix_support_a_video_output_is_refused_before_any_work(tmp_path, index_registry, monkeypatch):
-    monkeypatch.setattr(encoders, "WRITES_DISPLAY_MATRIX", False)  # PyAV < 18.1 (Python 3.10)
+    monkeypatch.setattr(encoders, "WRITES_DISPLAY_MATRIX", False)  # PyAV 17.0 or older
     src = make_clip(str(tmp_path / "phone.mp4"), frames=3, width=96, height=64, display=(-90, False, False))
     with pytest.raises(MatteboxError) as err:
         api.run("body", src, str(tmp_path / "m.mov"), registry=index_registry)
     assert err.value.code == "InvalidParameter"
-    assert "shown turned 90° clockwise" in err.value.message and "PyAV 18.1" in err.value.message
+    assert "shown turned 90° clockwise" in err.value.message and "PyAV 17.1" in err.value.message
     assert "PNG sequence" in err.value.hint
     assert sorted(p.name for p in tmp_path.iterdir()) == ["phone.mp4"]  # nothing written
     api.run("body", src, str(tmp_path / "m_%04d.png"), registry=index_registry)  # the way out it names

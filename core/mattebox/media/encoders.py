@@ -43,7 +43,7 @@ def output_error(exc: BaseException, path: str) -> MatteboxError:
 # BT.709 → BT.709, BT.601 (625 and 525 lines) → SMPTE 170M, BT.2020 → BT.2020 10-bit
 _TRC_OF_MATRIX = {1: 1, 5: 6, 6: 6, 9: 14}
 
-# PyAV 18.1 added writing a stream's display matrix (Python 3.10 stops at PyAV 17)
+# PyAV 17.1 added writing a stream's display matrix (17.0 and older cannot)
 WRITES_DISPLAY_MATRIX = hasattr(av.video.stream.VideoStream, "set_display_matrix")
 
 
@@ -60,8 +60,8 @@ def check_orientation_writable(info: MediaInfo, path: str) -> None:
     raise MatteboxError(
         "InvalidParameter",
         f"{os.path.basename(info.path)} is {orientation.describe()}; writing that into "
-        f"{os.path.basename(path)} needs PyAV 18.1 or newer (this is PyAV {av.__version__})",
-        hint="upgrade PyAV (`pip install -U av`, Python 3.11 or newer), or write a PNG sequence "
+        f"{os.path.basename(path)} needs PyAV 17.1 or newer (this is PyAV {av.__version__})",
+        hint="upgrade PyAV (`pip install -U av`), or write a PNG sequence "
              "(written as the clip is shown)",
     )
 

@@ -137,12 +137,16 @@ def display_matrix_of(av_frame) -> tuple[int, ...] | None:
     """The display matrix a decoded :class:`av.VideoFrame` carries (FFmpeg copies the container's onto
     every frame), or ``None``."""
     try:
-        entries = list(av_frame.side_data)
+        container = av_frame.side_data
+        entries = list(container)
     except (AttributeError, TypeError):
         return None
     for entry in entries:
-        if getattr(getattr(entry, "type", None), "name", "") == "DISPLAYMATRIX":
-            raw = bytes(memoryview(entry))
-            if len(raw) >= 36:
-                return tuple(int(v) for v in np.frombuffer(raw[:36], dtype=np.int32))
+        kind = getattr(entry, "type", entry)  # PyAV 17/18 iterate the entries; PyAV 19 their types (a mapping)
+        if getattr(kind, "name", "") != "DISPLAYMATRIX":
+            continue
+        data = entry if hasattr(entry, "type") else container[entry]
+        raw = bytes(memoryview(data))
+        if len(raw) >= 36:
+            return tuple(int(v) for v in np.frombuffer(raw[:36], dtype=np.int32))
     return None
