@@ -94,8 +94,8 @@ def test_outputs_keep_the_coded_layout_and_carry_the_matrix(tmp_path, index_regi
 
 @pytest.mark.parametrize("kind", ["matte", "keyed", "composite"])
 def test_an_image_sequence_is_written_as_the_clip_is_shown(tmp_path, index_registry, kind):
-    """Images carry no display matrix: they are laid out as the source is shown (Blender 5, Resolve
-    and players show a phone clip upright), like the video outputs that carry the matrix."""
+    """Images carry no display matrix: they are laid out as the source is shown (Blender 5 and
+    players show a phone clip upright), like the video outputs that carry the matrix."""
     src = make_clip(str(tmp_path / "phone.mp4"), frames=3, width=96, height=64, display=(-90, False, False))
     mov = str(tmp_path / "m.mkv")
     api.run("body", src, outputs=[{"kind": "matte", "path": mov},

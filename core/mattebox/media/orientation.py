@@ -1,9 +1,10 @@
 """How a clip is meant to be shown: the display matrix that phones write instead of turning pixels.
 
 A portrait clip from a phone is usually coded landscape, with a display matrix in its container that
-players and most editors apply. mattebox keeps every output in the source's coded orientation and
-writes the same matrix into it, so any application shows the output exactly as it shows the source
-(Blender, which ignores the matrix, shows both coded; Resolve and players show both upright).
+players (and Blender 5.0) apply. mattebox keeps its video outputs in the source's coded layout and
+writes the same matrix into them, so any application shows an output exactly as it shows the source
+(one that applies the matrix shows both upright, one that ignores it both coded); image sequences,
+which cannot carry a matrix, are written as shown.
 :class:`Orientation` turns pixels between the coded and the upright (displayed) layout, for the work
 that must see people upright (a person segmenter) and for what people look at (previews).
 
