@@ -5,6 +5,7 @@ players (and Blender 5.0) apply. mattebox keeps its video outputs in the source'
 writes the same matrix into them, so any application shows an output exactly as it shows the source
 (one that applies the matrix shows both upright, one that ignores it both coded); image sequences,
 which cannot carry a matrix, are written as shown.
+
 :class:`Orientation` turns pixels between the coded and the upright (displayed) layout, for the work
 that must see people upright (a person segmenter) and for what people look at (previews).
 
