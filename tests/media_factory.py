@@ -39,11 +39,14 @@ def read_index(rgb: np.ndarray) -> int:
 def make_clip(path: str, *, frames: int = 24, rate: Fraction | int = 25, width: int = 160, height: int = 96,
               codec: str = "libx264", pix_fmt: str = "yuv420p", container: str | None = None,
               vfr_durations: list[int] | None = None, audio: bool = False, sar: Fraction | None = None,
-              time_base: Fraction | None = None, display: tuple[float, bool, bool] | None = None) -> str:
+              time_base: Fraction | None = None, display: tuple[float, bool, bool] | None = None,
+              matrix: tuple[int, ...] | None = None, timecode: str | None = None, faststart: bool = False) -> str:
     """Write a test clip; ``vfr_durations`` gives per-frame durations in ``time_base`` ticks (VFR);
-    ``display`` = (counter-clockwise degrees, hflip, vflip) writes a display matrix (a phone's rotation)."""
+    ``display`` = (counter-clockwise degrees, hflip, vflip) or ``matrix`` (nine values) writes a display
+    matrix (a phone's rotation); ``timecode`` a start timecode (a QuickTime timecode track, as cameras
+    write); ``faststart`` puts an MP4/MOV header first."""
     rate = Fraction(rate)
-    with av.open(path, "w", format=container) as out:
+    with av.open(path, "w", format=container, options={"movflags": "faststart"} if faststart else {}) as out:
         stream = out.add_stream(codec, rate=rate)
         stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
         tb = time_base or (Fraction(1, 90000) if vfr_durations else 1 / rate)
@@ -53,6 +56,10 @@ def make_clip(path: str, *, frames: int = 24, rate: Fraction | int = 25, width: 
             stream.codec_context.sample_aspect_ratio = sar
         if display is not None:
             stream.set_display_rotation(display[0], hflip=display[1], vflip=display[2])
+        if matrix is not None:
+            stream.set_display_matrix(list(matrix))
+        if timecode:
+            stream.metadata["timecode"] = timecode
         if codec == "libx264":
             stream.options = {"preset": "ultrafast", "crf": "10", "bf": "2"}
         astream = None

@@ -290,21 +290,6 @@ def test_an_image_sequence_can_be_asked_for_in_the_coded_layout(tmp_path, matteb
     assert err.value.code == "InvalidParameter" and not list(tmp_path.glob("o_*"))
 
 
-def _clip_with_matrix(path: str, matrix, *, faststart: bool = False) -> str:
-    with av.open(path, "w", options={"movflags": "faststart"} if faststart else {}) as out:
-        s = out.add_stream("libx264", rate=25)
-        s.width, s.height, s.pix_fmt = 64, 48, "yuv420p"
-        if matrix is not None:
-            s.set_display_matrix(list(matrix))
-        for i in range(2):
-            f = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 40 * i, np.uint8), format="rgb24").reformat(format="yuv420p")
-            for p in s.encode(f):
-                out.mux(p)
-        for p in s.encode(None):
-            out.mux(p)
-    return path
-
-
 _TURN_30 = (56756, 32768, 0, -32768, 56756, 0, 0, 0, 1 << 30)
 
 
@@ -316,7 +301,7 @@ def test_the_header_matrix_is_the_one_ffmpeg_puts_on_frames(tmp_path, ext, fasts
     """Probe reads MP4/MOV headers instead of decoding a frame: it must agree with FFmpeg exactly."""
     from mattebox.media import isobmff
 
-    path = _clip_with_matrix(str(tmp_path / f"c.{ext}"), matrix, faststart=faststart)
+    path = make_clip(str(tmp_path / f"c.{ext}"), frames=2, width=64, height=48, matrix=matrix, faststart=faststart)
     assert isobmff.display_matrix(path) == _matrix_of(path) == probe(path).video.display_matrix
     assert (matrix is None) == (_matrix_of(path) is None)
 
@@ -324,7 +309,7 @@ def test_the_header_matrix_is_the_one_ffmpeg_puts_on_frames(tmp_path, ext, fasts
 def test_a_movie_header_matrix_combines_with_the_tracks_as_ffmpeg_does(tmp_path):
     from mattebox.media import isobmff
 
-    path = _clip_with_matrix(str(tmp_path / "c.mov"), (0, 65536, 0, -65536, 0, 0, 0, 0, 1 << 30))
+    path = make_clip(str(tmp_path / "c.mov"), frames=2, width=64, height=48, matrix=(0, 65536, 0, -65536, 0, 0, 0, 0, 1 << 30))
     data = bytearray(open(path, "rb").read())
     at = data.index(b"mvhd") + 4 + 36  # version 0: the matrix's offset in the box's payload
     data[at : at + 36] = np.array([-65536, 0, 0, 0, -65536, 0, 0, 0, 1 << 30], ">i4").tobytes()  # the movie turned 180°

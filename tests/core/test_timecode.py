@@ -5,9 +5,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 import av
-import numpy as np
 import pytest
 
+from media_factory import make_clip
 from mattebox import api
 from mattebox.media.probe import probe
 from mattebox.media.timecode import Timecode, timecode_of
@@ -46,18 +46,7 @@ def test_what_is_not_a_timecode():
 
 
 def _camera_clip(path: str, timecode: str | None, rate=Fraction(25), frames: int = 20) -> str:
-    with av.open(path, "w") as out:
-        s = out.add_stream("libx264", rate=rate)
-        s.width, s.height, s.pix_fmt = 64, 48, "yuv420p"
-        if timecode:
-            s.metadata["timecode"] = timecode  # a QuickTime timecode track, as cameras write
-        for i in range(frames):
-            f = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 10 * i, np.uint8), format="rgb24").reformat(format="yuv420p")
-            for p in s.encode(f):
-                out.mux(p)
-        for p in s.encode(None):
-            out.mux(p)
-    return path
+    return make_clip(path, frames=frames, rate=rate, width=64, height=48, timecode=timecode)
 
 
 @pytest.mark.parametrize("kind,name", [("keyed", "k.mov"), ("keyed", "k.webm"), ("matte", "m.mkv"), ("matte", "m.mp4"),
