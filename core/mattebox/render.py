@@ -43,7 +43,6 @@ class OutputWriter:
         self.info = info
         fmt = spec.format
         self._color = info.video.color
-        self._matte_color = self._color  # the tags of a matte in a Y'CbCr format
         self._background = (
             Background(spec.background, info.video.width, info.video.height, orientation=info.video.orientation)
             if spec.kind == "composite" else None
@@ -56,7 +55,7 @@ class OutputWriter:
             if fmt.pix_fmt.startswith("gray"):
                 tag_color = ColorInfo(self._color.matrix, full_range=True)
             elif spec.kind == "matte":  # a matte in luma is data: plain BT.709, whatever the source (HLG, PQ...)
-                tag_color = self._matte_color = _MATTE_IN_LUMA
+                tag_color = _MATTE_IN_LUMA
             self._encoder = VideoFileEncoder(
                 spec.path, container=fmt.container, codec=fmt.codec, pix_fmt=fmt.pix_fmt, options=dict(fmt.options),
                 info=info, time_base=time_base, color=tag_color, token=token, picture=spec.kind != "matte",
@@ -75,7 +74,7 @@ class OutputWriter:
         planes = self._planes(frame, result) if kind != "matte" else None  # (y, cb, cr, depth)
         boxes = result.alpha_boxes
         if kind == "matte":
-            out = gray_frame(alpha, fmt.pix_fmt, self._matte_color, pool=self._pool, boxes=boxes)
+            out = gray_frame(alpha, fmt.pix_fmt, _MATTE_IN_LUMA, pool=self._pool, boxes=boxes)  # (gray formats: untagged)
         elif kind == "keyed" and planes is not None and fmt.codec != "png" and not self.spec.premultiply:
             # the backend's Y'CbCr foreground or the source's own planes: no R'G'B' round trip
             *ycbcr, depth = planes
