@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
-from mattebox_keyer.regions import object_boxes, seeded_boxes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mattebox_keyer.regions import blob_rects, object_boxes, seeded_boxes
 
 
 def _covered(shape, boxes):
@@ -25,6 +28,24 @@ def test_object_boxes_cover_every_nonzero_pixel_even_of_value_one(shape):
     # and the boxes stay near the pixels: far less than the frame for a few isolated pixels
     if shape[0] * shape[1] > 10_000:
         assert _covered(shape, boxes).mean() < 0.2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 40), st.integers(1, 40), st.floats(0.05, 0.9), st.booleans(), st.integers(0, 2**32 - 1)
+)
+def test_blob_rects_are_the_rectangles_opencv_counts_for_every_blob(h, w, density, smooth, seed):
+    """Blobs touching the border, nested in each other's holes, single pixels: the same rectangles
+    as ``connectedComponentsWithStats``, and with seeds those of the seeded blobs only."""
+    rng = np.random.default_rng(seed)
+    mask = (rng.random((h, w)) < density).astype(np.uint8)
+    if smooth:  # bigger blobs, with holes
+        mask = cv2.dilate(mask, np.ones((2, 2), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    assert blob_rects(mask).tolist() == stats[1:count, :4].tolist()
+    seeds = rng.random((h, w)) < 0.05
+    seeded = np.unique(labels[seeds & (labels > 0)])
+    assert blob_rects(mask, seeds).tolist() == stats[seeded, :4].tolist()
 
 
 def test_seeded_boxes_keep_only_blobs_holding_a_seed():
