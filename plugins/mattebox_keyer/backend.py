@@ -52,6 +52,6 @@ class KeyerBackend:
             settings = settings_from_options(options)
         except ValueError as exc:
             raise MatteboxError("InvalidParameter", f"keyer: {exc}") from None
-        from .processor import KeyerProcessor
+        from .processor import KeyerProcessor, job_workers
 
-        return KeyerProcessor(settings, wants_foreground=getattr(context, "wants_foreground", True))
+        return KeyerProcessor(settings, workers=job_workers(), wants_foreground=getattr(context, "wants_foreground", True))

@@ -4,9 +4,12 @@ Each frame is one task, keyed start to finish on one worker thread (R'G'B' and l
 estimate, and without temporal smoothing the full-resolution matte): a frame's planes and
 intermediate arrays stay in that core's caches from one step to the next (measured on one thread:
 about 9% less CPU than stepping a batch of frames through each stage in turn). OpenCV and most
-numpy work release the GIL, so frames key concurrently; measured on 2 cores, two threads key barely
-faster than one (they hand the GIL back and forth at every call), and end to end, next to the
-decoder and encoder, keying in processes was no faster either (a shared-memory prototype).
+numpy work release the GIL, so frames key concurrently, but every such call hands the GIL to the
+other workers: on 2 cores two workers key a frame for ~20% more CPU than one (~110 context
+switches a frame), and end to end, next to the decoder and encoder, keying in processes was no
+faster either (a shared-memory prototype). So a job leaves one core to decoding and encoding
+(:func:`job_workers`: one worker on 2 cores), and OpenCV's own threads are off while a processor
+keys (they only split each call over cores that are busy already).
 Every :data:`~.screen_model.KEY_INTERVAL`-th frame of the job is a key frame whose clean plate the
 frames up to the next one reuse where it fits them, and whose solid colours (clustered by its edge
 refinement) serve the frames of the next interval: a frame's task waits for those of its key frames
@@ -38,16 +41,34 @@ from .screen_model import KEY_INTERVAL, ScreenModel
 from .settings import KeyerSettings
 from .temporal import centred_smooth
 
-__all__ = ["KeyerProcessor"]
+__all__ = ["KeyerProcessor", "job_workers", "usable_cpus"]
 
 log = logging.getLogger(__name__)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or ``taskset``'s share, not the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # (macOS and Windows have no affinity call)
+        return max(1, os.cpu_count() or 1)
+
+
+def job_workers(cpus: int | None = None) -> int:
+    """Frames keyed at once inside a job: one per usable CPU but one (that one decodes and encodes), 1 to 4.
+
+    Measured on 2 cores, matte to FFV1 end to end: one worker 0.86× decode + encode alone, two 0.82×
+    (the median of 11 interleaved runs; keyed ProRes 4444 0.95× vs 0.92×).
+    """
+    return max(1, min(4, (usable_cpus() if cpus is None else cpus) - 1))
 
 
 class KeyerProcessor:
     """Keys one job's frames.
 
     :param settings: the keyer's parameters.
-    :param workers: frames keyed at once (default: the CPU count, at most 4); 1 keys in the caller's thread.
+    :param workers: frames keyed at once (default: the usable CPUs, at most 4: the keyer alone on the
+        machine; a job passes :func:`job_workers`); 1 keys in the caller's thread.
     :param wants_foreground: compute the despilled foreground (a matte-only job needs none).
     """
 
@@ -57,10 +78,10 @@ class KeyerProcessor:
         self.settings = settings or KeyerSettings()
         self.wants_foreground = wants_foreground
         self.keyer = Keyer(self.settings)
-        self.workers = max(1, min(4, os.cpu_count() or 1) if workers is None else int(workers))
+        self.workers = max(1, min(4, usable_cpus()) if workers is None else int(workers))
         self.batch_size = 2 * self.workers
         self._pool: ThreadPoolExecutor | None = None
-        self._cv_threads: int | None = None  # OpenCV's thread count before the pool started
+        self._cv_threads: int | None = None  # OpenCV's thread count before keying started (restored by close)
         self._keying: deque[tuple[Frame, Future]] = deque()  # submitted, not yet answered, in order
         self._waiting: deque[tuple[Frame, HalfMatte]] = deque()  # keyed, not yet answered (temporal smoothing)
         self._previous: HalfMatte | None = None  # the last answered frame's raw estimate
@@ -71,13 +92,16 @@ class KeyerProcessor:
     def prepare(self) -> None:
         return None
 
+    def _single_threaded_opencv(self) -> None:
+        """OpenCV's own threads off until :meth:`close`: frames are keyed in parallel already, or the
+        other cores decode and encode (splitting each call over them measured 6% slower end to end)."""
+        if self._cv_threads is None:
+            self._cv_threads = cv2.getNumThreads()
+            cv2.setNumThreads(1)
+
     def _ensure_pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="mattebox-keyer")
-            # frames are keyed in parallel already: OpenCV's own threads inside each would only
-            # oversubscribe the cores (and the encoder's); restored by close()
-            self._cv_threads = cv2.getNumThreads()
-            cv2.setNumThreads(1)
         return self._pool
 
     def _submit(self, fn, *args) -> Future:
@@ -164,6 +188,7 @@ class KeyerProcessor:
         frames = list(frames)
         if not frames:
             return []
+        self._single_threaded_opencv()
         first = None
         if self.keyer.screen is None:  # the first frame fixes the screen for the clip: bring it alone
             first = self._linearise(frames[0])
