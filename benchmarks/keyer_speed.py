@@ -4,7 +4,9 @@ Both get the same decoded frames (PyAV, yuv420p, decoded once beforehand): FFmpe
 in-process filter graph (``buffer → chromakey → despill → buffersink``, as ``ffmpeg -vf`` runs it),
 mattebox through its processor (Frame in → MatteResult out: full-resolution float matte and the
 despilled RGB foreground, every colour conversion included), fed in batches of its batch size as
-the pipeline feeds it (frames of a batch are keyed concurrently). Runs are interleaved and repeated;
+the pipeline feeds it. Alone on the machine, like FFmpeg's filter here, the processor keys with a
+worker per usable CPU (frames of a batch keyed concurrently); inside a job it leaves one core to
+the decoder and encoder (``job_workers``, measured end to end by ``pipeline_speed.py``). Runs are interleaved and repeated;
 the figure is the median ratio of frames per second. CPU ms per frame (all threads, from
 getrusage) is the single-threaded equivalent cost.
 
