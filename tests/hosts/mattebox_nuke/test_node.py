@@ -31,6 +31,14 @@ def _run(group, client, timeout=90):
     return thread
 
 
+def _index_range(group, first, last):
+    """The node set to key source frames ``first``-``last`` with the test backend (not the input's range)."""
+    group["backend"].setValue("index")
+    group["use_input_range"].setValue(False)
+    group["first"].setValue(first)
+    group["last"].setValue(last)
+
+
 def _alpha_band(img):
     """Alpha right of the index backend's transparent left band."""
     return img[:, img.shape[1] // 4 :, 3]
@@ -53,10 +61,7 @@ def test_run_on_a_plain_read_uses_the_file_and_wires_a_keyed_layer(nuke_gui, pla
     nuke = nuke_gui
     read = _plate_read(nuke, plate)
     group = _node_from_menu(nuke)
-    group["backend"].setValue("index")
-    group["use_input_range"].setValue(False)
-    group["first"].setValue(11)
-    group["last"].setValue(20)
+    _index_range(group, 11, 20)
     _run(group, client)
     assert group["status"].value().startswith("done: frames 11-20"), group["status"].value()
     assert nuke._session.executed == []  # no pre-render: the runtime read the plate's own file
@@ -83,10 +88,7 @@ def test_a_phone_plate_gets_its_matte_in_the_reads_layout(nuke_gui, client, tmp_
     phone = make_clip(str(tmp_path / "phone.mp4"), frames=40, width=96, height=64, display=(-90, False, False))
     read = _plate_read(nuke, phone)
     group = _node_from_menu(nuke)
-    group["backend"].setValue("index")
-    group["use_input_range"].setValue(False)
-    group["first"].setValue(3)
-    group["last"].setValue(6)
+    _index_range(group, 3, 6)
     _run(group, client)
     assert group["status"].value().startswith("done"), group["status"].value()
     for frame in (3, 6):
@@ -103,10 +105,7 @@ def test_run_on_a_processed_input_prerenders_it_first(nuke_gui, plate, client):
     grade["white"].setValue(0.5)
     group = _node_from_menu(nuke)
     assert group.input(0) is grade
-    group["backend"].setValue("index")
-    group["use_input_range"].setValue(False)
-    group["first"].setValue(5)
-    group["last"].setValue(12)
+    _index_range(group, 5, 12)
     group["output"].setValue("matte")
     _run(group, client)
     assert group["status"].value().startswith("done"), group["status"].value()
